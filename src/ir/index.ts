@@ -1,0 +1,3 @@
+export * from './ops.ts';
+export * from './infer.ts';
+export * from './graph.ts';
