@@ -43,7 +43,20 @@ export interface ParamOptions {
   init: Init;
   /** Buffers (BN running stats, fixed masks and index tables) are not trainable. Default true. */
   trainable?: boolean;
+  /** float32 (default) or int64 for integer buffers (index tables, `num_batches_tracked`); int64 is never trainable. */
+  dtype?: DType;
 }
+
+/**
+ * A random input: declared like any input, fed by the step runner from its seeded Rng each call, so all
+ * randomness of a training step (dropout masks, drop-path keeps, augmentation draws) is explicit.
+ * bernoulli: value `scale` with probability `p`, else 0 (dropout keep masks use p = 1 − rate, scale = 1/p);
+ * uniform: U[low, high); normal: N(0, 1).
+ */
+export type RandomDist =
+  | { kind: 'bernoulli'; p: number; scale: number }
+  | { kind: 'uniform'; low: number; high: number }
+  | { kind: 'normal' };
 
 export interface Graph {
   readonly inputs: readonly Value<'Input'>[];
@@ -52,6 +65,13 @@ export interface Graph {
   /** Nodes reachable from the outputs, inputs before users. */
   readonly nodes: readonly Value[];
   readonly outputs: readonly { readonly name: string; readonly value: Value }[];
+  /** Distributions of the inputs declared with `randomInput`, by input name. */
+  readonly random: ReadonlyMap<string, RandomDist>;
+  /**
+   * New values for non-trainable buffers computed by the graph (e.g. BatchNorm running statistics in
+   * training mode), by parameter name. A training step returns them as extra outputs.
+   */
+  readonly updates: ReadonlyMap<string, Value>;
 }
 
 export class GraphBuildError extends PneumaError {
@@ -65,6 +85,8 @@ export class GraphBuilder {
   private scopes: string[] = [];
   private readonly declaredInputs = new Map<string, Value<'Input'>>();
   private readonly declaredParams = new Map<string, Value<'Param'>>();
+  private readonly randomDists = new Map<string, RandomDist>();
+  private readonly bufferUpdates = new Map<string, Value>();
 
   // ---------------------------------------------------------------- structure
 
@@ -112,14 +134,35 @@ export class GraphBuilder {
     if (opts.init.kind === 'tensor' && opts.init.value.shape.join() !== shape.join()) {
       throw new GraphBuildError(`parameter '${name}': init tensor ${fmtShape(opts.init.value.shape)} does not match ${fmtShape(shape)}`);
     }
-    const v = new Value(this.nextId++, 'Param', [], { name, trainable: opts.trainable ?? true, init: opts.init }, [...shape], 'float32', this.scopePath);
+    const dtype = opts.dtype ?? 'float32';
+    if (dtype !== 'float32' && opts.trainable === true) throw new GraphBuildError(`parameter '${name}': only float32 parameters can be trainable`);
+    const trainable = dtype === 'float32' ? (opts.trainable ?? true) : false;
+    const v = new Value(this.nextId++, 'Param', [], { name, trainable, init: opts.init }, [...shape], dtype, this.scopePath);
     this.declaredParams.set(name, v);
     return v;
   }
 
+  /** Declare a random input (see `RandomDist`); its name is prefixed by the current scope. */
+  randomInput(local: string, shape: Shape, dist: RandomDist): Value<'Input'> {
+    const name = this.scopePath ? `${this.scopePath}.${local}` : local;
+    const v = this.input(name, shape, 'float32');
+    this.randomDists.set(name, dist);
+    return v;
+  }
+
+  /** Record the new value of a non-trainable buffer (returned by training steps as an extra output). */
+  setUpdate(buffer: Value<'Param'>, value: Value): void {
+    if (buffer.params.trainable) throw new GraphBuildError(`'${buffer.params.name}' is trainable; only buffers take updates`);
+    if (value.shape.join() !== buffer.shape.join() || value.dtype !== buffer.dtype) {
+      throw new GraphBuildError(`update for '${buffer.params.name}' has ${fmtShape(value.shape)} ${value.dtype}, buffer is ${fmtShape(buffer.shape)} ${buffer.dtype}`);
+    }
+    if (this.bufferUpdates.has(buffer.params.name)) throw new GraphBuildError(`buffer '${buffer.params.name}' updated twice`);
+    this.bufferUpdates.set(buffer.params.name, value);
+  }
+
   /** A non-trainable named tensor (float32 buffers such as BN statistics or attention masks). */
-  buffer(local: string, shape: Shape, init: Init): Value<'Param'> {
-    return this.param(local, shape, { init, trainable: false });
+  buffer(local: string, shape: Shape, init: Init, dtype: DType = 'float32'): Value<'Param'> {
+    return this.param(local, shape, { init, trainable: false, dtype });
   }
 
   const(value: HostTensor): Value<'Const'> {
@@ -168,6 +211,8 @@ export class GraphBuilder {
       params: [...this.declaredParams.values()],
       nodes: order,
       outputs: names.map((name) => ({ name, value: outputs[name] as Value })),
+      random: new Map(this.randomDists),
+      updates: new Map(this.bufferUpdates),
     };
   }
 
