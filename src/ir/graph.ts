@@ -321,8 +321,9 @@ export class GraphBuilder {
   sum(x: Value, axes: readonly number[], keepDims = false) { return this.node('ReduceSum', [x], { axes: [...axes], keepDims }); }
   mean(x: Value, axes: readonly number[], keepDims = false) { return this.node('ReduceMean', [x], { axes: [...axes], keepDims }); }
   reduceMax(x: Value, axes: readonly number[], keepDims = false) { return this.node('ReduceMax', [x], { axes: [...axes], keepDims }); }
-  sumAll(x: Value) { return this.sum(x, x.shape.map((_, i) => i)); }
-  meanAll(x: Value) { return this.mean(x, x.shape.map((_, i) => i)); }
+  /** Sum over every axis (a rank-0 value is returned as is: a reduction needs at least one axis). */
+  sumAll(x: Value): Value { return x.rank === 0 ? x : this.sum(x, x.shape.map((_, i) => i)); }
+  meanAll(x: Value): Value { return x.rank === 0 ? x : this.mean(x, x.shape.map((_, i) => i)); }
   softmax(x: Value, axis: number) { return this.node('Softmax', [x], { axis }); }
   logSoftmax(x: Value, axis: number) { return this.node('LogSoftmax', [x], { axis }); }
   layerNorm(x: Value, scale: Value, bias: Value, eps: number, axis = -1) { return this.node('LayerNorm', [x, scale, bias], { axis, eps }); }

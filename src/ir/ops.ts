@@ -120,10 +120,10 @@ export interface OpParams {
    * Resize to `sizes` (one per axis). 'cubic' uses the Keys kernel with coefficient `cubicA` and clamped
    * (edge-replicated) taps, as PyTorch bicubic; 'linear' is separable linear interpolation with clamped
    * taps, as PyTorch bilinear. `coordinate` maps output to input positions:
-   * align_corners: x_in = x_out·(in−1)/(out−1);  half_pixel: x_in = max(0, (x_out+0.5)·in/out − 0.5).
+   * align_corners: x_in = x_out·(in−1)/(out−1);  half_pixel: x_in = (x_out+0.5)·in/out − 0.5, clamped at 0
+   * for 'linear' only (PyTorch's area_pixel_compute_source_index: bicubic does not clamp the coordinate;
+   * ONNX Runtime's cubic mode neither). Weights: src/ir/resize-weights.ts.
    */
   Resize: { sizes: readonly number[]; mode: 'cubic' | 'linear'; coordinate: 'align_corners' | 'half_pixel'; cubicA: number };
 }
 
-/** Ops whose output is not differentiable in any input (comparisons, integer/boolean results, step functions). */
-export const NON_DIFFERENTIABLE: ReadonlySet<Op> = new Set<Op>(['Equal', 'Less', 'Greater', 'Floor', 'Sign', 'Input', 'Const']);
