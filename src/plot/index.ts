@@ -1,0 +1,3 @@
+export * from './png.ts';
+export * from './colormap.ts';
+export * from './spectrogram.ts';
