@@ -10,7 +10,7 @@ import { hear } from './hear.ts';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyEncoderDef = EncoderDef<any>;
 
-export const encoders: { readonly [K in EncoderId]?: AnyEncoderDef } = {
+export const encoders: { readonly [K in EncoderId]: AnyEncoderDef } = {
   'opera-ce': operaCe,
   'opera-ct': operaCt,
   'efficientat-mn04': efficientAtMn04,
