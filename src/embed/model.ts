@@ -122,11 +122,35 @@ export class EncoderModel {
   ) {}
 
   static async compile(spec: ModelSpec, weights: ReadonlyMap<string, HostTensor>, opts: CompileOptions): Promise<EncoderModel> {
-    const batch = opts.batch ?? 1;
-    if (!Number.isInteger(batch) || batch < 1) throw new EmbedConfigError(`batch must be a positive integer, got ${batch}`);
+    const batch = checkBatch(opts.batch);
     const g = encoderGraph(spec);
     const bytes = encoderOnnx(g, spec.def, spec.cfg, weights, opts.metadata ? { metadata: opts.metadata(g) } : {});
     const session = await opts.backend.createSession(bytes, opts.session ?? {});
+    const canBatch = g.dynamicAxes[0] !== undefined;
+    return new EncoderModel(spec, g.dim, g.inputShape, g.dynamicAxes, session, canBatch ? batch : 1);
+  }
+
+  /**
+   * A model over ONNX bytes that `encoderOnnx` made for `spec` earlier (`pneuma export`, or a build step for
+   * a page that loads no checkpoint): the session must declare the input and every output of the graph
+   * `spec` builds, at the same ranks; a file made for another encoder or config is an `EmbedConfigError`.
+   */
+  static async fromOnnx(spec: ModelSpec, model: Uint8Array, opts: Omit<CompileOptions, 'metadata'>): Promise<EncoderModel> {
+    const batch = checkBatch(opts.batch);
+    const g = encoderGraph(spec);
+    const session = await opts.backend.createSession(model, opts.session ?? {});
+    const declared = [
+      { name: ENCODER_INPUT, rank: g.inputShape.length, specs: session.inputs, what: 'input' },
+      ...g.outputs.map((o) => ({ name: o.name, rank: o.shape.length, specs: session.outputs, what: 'output' })),
+    ];
+    for (const d of declared) {
+      const got = d.specs.find((s) => s.name === d.name);
+      if (got === undefined || got.shape.length !== d.rank || got.dtype !== 'float32') {
+        await session.release();
+        const found = got ? `${got.dtype} of rank ${got.shape.length}` : 'absent';
+        throw new EmbedConfigError(`${spec.def.id}: the ONNX model does not fit the encoder: ${d.what} '${d.name}' should be float32 of rank ${d.rank}, it is ${found}`);
+      }
+    }
     const canBatch = g.dynamicAxes[0] !== undefined;
     return new EncoderModel(spec, g.dim, g.inputShape, g.dynamicAxes, session, canBatch ? batch : 1);
   }
@@ -192,6 +216,12 @@ export class EncoderModel {
     this.released = true;
     await this.session.release();
   }
+}
+
+function checkBatch(batch: number | undefined): number {
+  const b = batch ?? 1;
+  if (!Number.isInteger(b) || b < 1) throw new EmbedConfigError(`batch must be a positive integer, got ${b}`);
+  return b;
 }
 
 /**
