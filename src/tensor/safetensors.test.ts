@@ -103,3 +103,12 @@ test('writer refuses duplicate and reserved names', () => {
   assert.throws(() => serializeSafetensors([['a', t], ['a', t]]), /given twice/);
   assert.throws(() => serializeSafetensors([['__metadata__', t]]), /invalid tensor name/);
 });
+
+test('parseSafetensors copies tensor data out of a Node Buffer (whose slice() is a view)', () => {
+  const t = tensor('float32', [3], Float32Array.of(1.5, -2, 3.25));
+  const bytes = serializeSafetensors(new Map([['w', t]]));
+  const buf = Buffer.alloc(bytes.length + 3);
+  buf.set(bytes, 3);
+  const parsed = parseSafetensors(buf.subarray(3), 'buffer.safetensors');
+  assert.deepEqual([...(parsed.tensors.get('w')?.data as Float32Array)], [1.5, -2, 3.25]);
+});

@@ -87,8 +87,9 @@ export function parseSafetensors(bytes: Uint8Array, file = 'safetensors data'): 
   }
   const tensors = new Map<string, HostTensor>();
   for (const e of entries) {
-    // slice() copies into a fresh buffer at offset 0, aligned for any element size
-    const buf = bytes.slice(dataStart + e.begin, dataStart + e.end).buffer;
+    // A copy into a fresh buffer at offset 0, aligned for any element size. Uint8Array.prototype.slice
+    // is called explicitly: a Node Buffer's own slice() returns a view of the pooled memory instead.
+    const buf = Uint8Array.prototype.slice.call(bytes, dataStart + e.begin, dataStart + e.end).buffer;
     tensors.set(e.name, tensor(e.dtype, e.shape, typedView(e.dtype, buf)));
   }
   return { tensors, metadata };
