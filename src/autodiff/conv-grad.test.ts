@@ -63,10 +63,30 @@ test('every applicable dW formulation equals the definition of the weight gradie
   }
 });
 
-test('selectConvWeightGrad: depthwise convs avoid MatMul, others use patches + batched MatMul', () => {
-  const sel = (cfg: (typeof configs)[number]) => selectConvWeightGrad({ x: cfg.x, w: cfg.w, dy: [], params: cfg.p });
+test('selectConvWeightGrad: giantKernel for depthwise convs of 25 taps or more, patches + batched MatMul for the other test convs', () => {
+  const sel = (cfg: (typeof configs)[number]) => {
+    const b = new GraphBuilder();
+    const dy = b.conv(b.input('x', cfg.x), b.input('w', cfg.w), null, cfg.p).shape;
+    return selectConvWeightGrad({ x: cfg.x, w: cfg.w, dy, params: cfg.p });
+  };
+  // the dense and grouped convs have many output positions L for their Cg·K × Og products (e.g. 3×3 3→4 on
+  // 6×5: 27·4 ≤ 30·(27 + 4)), so none takes patchesGemm; depthwise 3×3 stays on the batched patches
   assert.deepEqual(configs.map(sel), [
     'patchesBatchedMatMul', 'patchesBatchedMatMul', 'patchesBatchedMatMul', 'patchesBatchedMatMul', 'patchesBatchedMatMul',
-    'depthwiseMulReduce', 'depthwiseMulReduce', 'depthwiseMulReduce',
+    'patchesBatchedMatMul', 'giantKernel', 'patchesBatchedMatMul',
   ]);
+  const dw = (k: [number, number]): ConvWeightGradMethod => selectConvWeightGrad({
+    x: [32, 96, 32, 32], w: [96, 1, ...k], dy: [32, 96, 32, 32], params: { strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 96 },
+  });
+  assert.deepEqual([dw([3, 3]), dw([3, 5]), dw([5, 5]), dw([7, 7])], ['patchesBatchedMatMul', 'patchesBatchedMatMul', 'giantKernel', 'giantKernel']);
+});
+
+test('selectConvWeightGrad: dense convs with few output positions use one GEMM over batch and positions', () => {
+  const dense: Conv2dParams = { strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 };
+  // squeeze-excitation 1152 → 48 on 1×1: 1152·48 > 1·(1152 + 48)
+  assert.equal(selectConvWeightGrad({ x: [32, 1152, 1, 1], w: [48, 1152, 1, 1], dy: [32, 48, 1, 1], params: dense }), 'patchesGemm');
+  // 320 → 1280 on 8×2: 320·1280 > 16·1600
+  assert.equal(selectConvWeightGrad({ x: [32, 320, 8, 2], w: [1280, 320, 1, 1], dy: [32, 1280, 8, 2], params: dense }), 'patchesGemm');
+  // 144 → 24 on 63×16: 144·24 < 1008·168
+  assert.equal(selectConvWeightGrad({ x: [32, 144, 63, 16], w: [24, 144, 1, 1], dy: [32, 24, 63, 16], params: dense }), 'patchesBatchedMatMul');
 });

@@ -36,13 +36,32 @@ export interface ConvWeightGradFormulation {
 }
 
 /**
- * The formulation used for dL/dw. Depthwise convs (group > 1 with one input channel per group) avoid
- * MatMul; everything else uses patches + batched MatMul (the fastest dense formulation measured in
- * DESIGN.md: 84 GFLOP/s against 37 for giantKernel and 32 for patchesGemm on a 3×3, 32→64 conv).
+ * The formulation used for dL/dw, from onnxruntime-node 1.30 timings on the 2-core dev machine
+ * (bench/ort_conv_grad.ts, batch 32, 1 and 2 threads, variants run round-robin; the machine was shared,
+ * so only orderings that held in every run are used):
+ * - dense and grouped convs: patches + batched MatMul was fastest for 3×3 (stride 1 and 2) and 1×1
+ *   (e.g. 3×3 32→64 on 64×128: 171–180 ms against 226–276 for patchesGemm and 624–873 for giantKernel);
+ * - depthwise 5×5 (and larger): giantKernel, 1.4–2× faster than the patch formulations (144ch stride 2:
+ *   40–144 ms against 61–319 for depthwiseMulReduce and 112–175 for patchesBatchedMatMul);
+ * - depthwise 3×3: patchesBatchedMatMul was fastest or tied (96ch stride 2, one thread: 77 ms against 111
+ *   for depthwiseMulReduce and 138 for giantKernel).
+ * - dense convs with few output positions L = OH·OW: the batched form writes and sums N per-sample
+ *   products of Cg·K × Og, the single GEMM transposes the patches and dy (N·L·(Cg·K + Og) values), so
+ *   patchesGemm is chosen when Cg·K·Og > L·(Cg·K + Og) (bench/train-conv-dw.ts, batch 32, 2 threads,
+ *   medians: squeeze-excitation 1152→48 on 1×1 0.6 ms against 42; EfficientNet-B0 head 320→1280 on 8×2
+ *   44 ms against 205; 144→24 on 63×16, where the rule keeps the batched form, 36 against 46).
  */
 export function selectConvWeightGrad(p: ConvGradProblem): ConvWeightGradMethod {
-  const cPerGroup = p.w[1] as number;
-  if (p.params.group > 1 && cPerGroup === 1) return 'depthwiseMulReduce';
+  const [o, cPerGroup, kh, kw] = p.w as readonly number[];
+  const depthwise = p.params.group > 1 && cPerGroup === 1;
+  const taps = (kh as number) * (kw as number);
+  if (depthwise && taps >= 25) return 'giantKernel';
+  if (!depthwise) {
+    const rows = (cPerGroup as number) * taps;
+    const cols = (o as number) / p.params.group;
+    const positions = (p.dy[2] as number) * (p.dy[3] as number);
+    if (rows * cols > positions * (rows + cols)) return 'patchesGemm';
+  }
   return 'patchesBatchedMatMul';
 }
 

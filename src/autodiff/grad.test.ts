@@ -190,3 +190,17 @@ test('training a small conv net with SGD in the interpreter lowers its loss', ()
   }
   assert.ok((losses.at(-1) as number) < 0.5 * (losses[0] as number), `loss ${losses[0]} → ${losses.at(-1)}`);
 });
+
+test('HardSigmoid and HardSwish cotangents at and around the kinks ±3 are PyTorch 1.13 autograd values', () => {
+  const b = new GraphBuilder();
+  const x = b.input('x', [7]);
+  const [ds] = grad(b, b.sumAll(b.hardSigmoid(x, 1 / 6, 0.5)), [x]);
+  const [dw] = grad(b, b.sumAll(b.hardSwish(x)), [x]);
+  const xs = [-3, 3, -4, 4, 0, 1.5, -2.9999];
+  const out = evaluate(b.build({ ds: ds as Value, dw: dw as Value }), { x: f64([7], xs) }, new Map());
+  // torch.autograd on float64 x (F.hardswish, F.hardsigmoid); hardsigmoid_backward multiplies by a float32 1/6
+  const torchSwish = [-0.5, 1.5, 0, 1, 0.5, 1, -0.49996666666666656];
+  const torchSigmoid = [0, 0, 0, 0, 0.1666666716337204, 0.1666666716337204, 0.1666666716337204];
+  (out.dw as HostTensor).data.forEach((v, i) => assert.ok(Math.abs((v as number) - (torchSwish[i] as number)) < 1e-15, `hardswish' (${xs[i]}) = ${v}`));
+  (out.ds as HostTensor).data.forEach((v, i) => assert.ok(Math.abs((v as number) - (torchSigmoid[i] as number)) < 1e-8, `hardsigmoid' (${xs[i]}) = ${v}`));
+});

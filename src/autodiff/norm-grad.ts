@@ -61,21 +61,25 @@ export function resizeGrad(b: GraphBuilder, y: Value<'Resize'>, dy: Value): Valu
   let g = dy;
   for (let ax = x.rank - 1; ax >= 0; ax--) {
     const inSize = x.shape[ax] as number;
-    const outSize = y.params.sizes[ax] as number;
-    if (inSize === outSize) continue;
+    const outSize = y.shape[ax] as number;
+    // sizes 0 (kept extent) and unchanged extents are the identity along the axis
+    if (y.params.sizes[ax] === 0 || inSize === outSize) continue;
     const m = resizeMatrix(inSize, outSize, y.params);
-    const before = g.shape.slice(0, ax).reduce((p, d) => p * d, 1);
-    const after = g.shape.slice(ax + 1).reduce((p, d) => p * d, 1);
-    const target = g.shape.map((d, i) => (i === ax ? inSize : d));
-    if (after === 1) {
-      // last (or trailing-singleton) axis: [P, out] · M [out, in]
-      const mc = b.const(tensor('float64', [outSize, inSize], m));
-      g = b.reshape(b.matmul(b.reshape(g, [before, outSize]), mc), target);
+    const mt = new Float64Array(inSize * outSize);
+    for (let o = 0; o < outSize; o++) for (let i = 0; i < inSize; i++) mt[i * outSize + o] = m[o * inSize + i] as number;
+    // leading axes are copied (Reshape 0) or broadcast by MatMul, so they may keep a dynamic extent
+    const keep = new Array<number>(ax).fill(0);
+    if (x.rank === 1) {
+      g = b.reshape(b.matmul(b.reshape(g, [1, outSize]), b.const(tensor('float64', [outSize, inSize], m))), [inSize]);
+    } else if (ax === x.rank - 1) {
+      // [..., out] · M [out, in]
+      g = b.matmul(g, b.const(tensor('float64', [outSize, inSize], m)));
+    } else if (ax === x.rank - 2) {
+      // Mᵀ [in, out] · [..., out, W]
+      g = b.matmul(b.const(tensor('float64', [inSize, outSize], mt)), g);
     } else {
-      const mt = new Float64Array(inSize * outSize);
-      for (let o = 0; o < outSize; o++) for (let i = 0; i < inSize; i++) mt[i * outSize + o] = m[o * inSize + i] as number;
-      const mc = b.const(tensor('float64', [inSize, outSize], mt));
-      g = b.reshape(b.matmul(mc, b.reshape(g, [before, outSize, after])), target);
+      const target = [...keep, inSize, ...g.shape.slice(ax + 1)];
+      g = b.reshape(b.matmul(b.const(tensor('float64', [inSize, outSize], mt)), b.reshape(g, [...keep, outSize, -1])), target);
     }
   }
   return g;

@@ -8,7 +8,8 @@
  * rules reshape to static shapes), as training steps are.
  *
  * Tie conventions (PyTorch's): Abs′(0) = 0 and Relu′(0) = 0; Clip passes dy where min ≤ x ≤ max (bounds
- * included); Max/Min split dy equally between equal operands; ReduceMax splits dy equally among all
+ * included); HardSigmoid′ = 0 at both kinks, HardSwish′(−3) = −½ and HardSwish′(3) = 3⁄2; Max/Min split dy
+ * equally between equal operands; ReduceMax splits dy equally among all
  * maxima of a reduction; MaxPool routes dy to the first arg-max of each window (MaxPoolGrad).
  *
  * Ops without a derivative are marked: `zeroGradient(reason)` for piecewise-constant functions (their
@@ -89,11 +90,28 @@ export const vjpRules: { readonly [K in Op]: VjpRule<K> } = {
     if (y.params.max < Infinity) g = b.where(b.greater(x, y.params.max), 0, g);
     return [g];
   },
+  // α where 0 < αx + β < 1 (read off the output y), 0 elsewhere and at both kinks, as PyTorch's hardsigmoid_backward
+  HardSigmoid: (b, y, dy) => [b.where(b.greater(y, 0), b.where(b.less(y, 1), b.mul(dy, scalar64(b, y.params.alpha)), 0), 0)],
+  // PyTorch's hardswish_backward: 0 for x < −3, x/3 + 1/2 for −3 ≤ x ≤ 3, 1 for x > 3
+  HardSwish: (b, y, dy) => {
+    const x = arg(y, 0);
+    return [b.where(b.less(x, -3), 0, b.where(b.greater(x, 3), dy, b.mul(dy, b.add(b.div(x, 3), 0.5))))];
+  },
   Add: binary((_b, _a, _c, _y, dy) => [() => dy, () => dy]),
-  Sub: binary((b, _a, _c, _y, dy) => [() => dy, () => b.neg(dy)]),
+  // the negation follows the sum over broadcast axes, so it touches the smaller tensor
+  Sub: (b, y, dy, needs) => [
+    needs[0] ? unbroadcast(b, dy, arg(y, 0).shape) : null,
+    needs[1] ? b.neg(unbroadcast(b, dy, arg(y, 1).shape)) : null,
+  ],
   Mul: binary((b, a, c, _y, dy) => [() => b.mul(dy, c), () => b.mul(dy, a)]),
-  // d(a/c) = da/c − a·dc/c² = da/c − y·dc/c
-  Div: binary((b, _a, c, y, dy) => [() => b.div(dy, c), () => b.neg(b.div(b.mul(dy, y), c))]),
+  // d(a/c) = da/c − a·dc/c² = da/c − y·dc/c; for c the sum over broadcast axes comes before the division
+  Div: (b, y, dy, needs) => {
+    const [a, c] = [arg(y, 0), arg(y, 1)];
+    return [
+      needs[0] ? unbroadcast(b, b.div(dy, c), a.shape) : null,
+      needs[1] ? b.neg(b.div(unbroadcast(b, b.mul(dy, y), c.shape), c)) : null,
+    ];
+  },
   // d(aᶜ)/da = c·a^{c−1} (0 where c = 0); d(aᶜ)/dc = aᶜ·ln a (0 where a = 0 and c ≥ 0), as PyTorch
   Pow: binary((b, a, c, y, dy) => [
     () => b.where(b.equal(c, 0), 0, b.mul(dy, b.mul(c, b.pow(a, b.sub(c, 1))))),
@@ -123,13 +141,18 @@ export const vjpRules: { readonly [K in Op]: VjpRule<K> } = {
   },
   // float → float is the identity; integer and boolean values carry no cotangent
   Cast: (_b, y, dy) => [arg(y, 0).dtype === 'float32' && y.dtype === 'float32' ? dy : null],
-  // d(A·B) = dA·B + A·dB: dA = dy·Bᵀ, dB = Aᵀ·dy, summed over broadcast batch dims
+  // d(A·B) = dA·B + A·dB: dA = dy·Bᵀ, dB = Aᵀ·dy, summed over broadcast batch dims. A matrix B shared by
+  // a batch of A (a Linear layer's weight) gets one product over the flattened batch, Σ_b A_bᵀ·dy_b =
+  // A'ᵀ·dy' with A' = A as [−1, K] and dy' = dy as [−1, N], instead of per-batch products and a sum.
   MatMul: (b, y, dy, needs) => {
     const [a, c] = [arg(y, 0), arg(y, 1)];
-    return [
-      needs[0] ? unbroadcast(b, b.matmul(dy, b.transpose(c, lastTwoSwapped(c))), a.shape) : null,
-      needs[1] ? unbroadcast(b, b.matmul(b.transpose(a, lastTwoSwapped(a)), dy), c.shape) : null,
-    ];
+    let dc: Value | null = null;
+    if (needs[1]) {
+      dc = c.rank === 2 && a.rank > 2 && numel(a.shape) > 0 && (c.shape[0] as number) > 0
+        ? b.matmul(b.transpose(b.reshape(a, [-1, c.shape[0] as number]), [1, 0]), b.reshape(dy, [-1, c.shape[1] as number]))
+        : unbroadcast(b, b.matmul(b.transpose(a, lastTwoSwapped(a)), dy), c.shape);
+    }
+    return [needs[0] ? unbroadcast(b, b.matmul(dy, b.transpose(c, lastTwoSwapped(c))), a.shape) : null, dc];
   },
   Conv: (b, y, dy, needs) => {
     const [x, w] = [arg(y, 0), arg(y, 1)];
@@ -176,7 +199,8 @@ export const vjpRules: { readonly [K in Op]: VjpRule<K> } = {
   ReduceMean: (b, y, dy) => {
     const x = arg(y, 0);
     const n = y.params.axes.reduce((p, a) => p * (x.shape[normAxis(a, x.rank)] as number), 1);
-    return [b.div(expandReduced(b, dy, x.shape, y.params.axes, y.params.keepDims), n)];
+    // divide the reduced cotangent, then broadcast it: one pass over the input's size instead of two
+    return [expandReduced(b, b.div(dy, n), x.shape, y.params.axes, y.params.keepDims)];
   },
   ReduceMax: (b, y, dy) => {
     const x = arg(y, 0);

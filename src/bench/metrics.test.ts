@@ -32,11 +32,11 @@ interface BinaryCase {
 const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as {
   binary: BinaryCase[];
   macro: { labels: number[]; scores: number[][]; macro_auroc: number };
-  asah_s100b: {
+  delong_synthetic: {
     labels: number[];
     scores: number[];
-    published: { auroc: number; lower: number; upper: number; decimals: number };
-    definition: { auroc: number; variance: number; lower: number; upper: number };
+    distinct_scores: number;
+    structural_components: { auroc: number; variance: number; lower: number; upper: number };
   };
   regression: { targets: number[]; predictions: number[]; mae: number; mape: number };
 };
@@ -71,14 +71,16 @@ test('DeLong variance and CI equal the O(P·N) definition', () => {
   }
 });
 
-test("DeLong CI reproduces pROC's published aSAH example (AUC 0.7314, 0.6301–0.8326)", () => {
-  const a = golden.asah_s100b;
-  const r = aurocDeLong(a.labels, a.scores, { task: 'aSAH s100b' }, 0.95);
-  const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
-  assert.equal(round4(r.auroc), a.published.auroc);
-  assert.equal(round4(r.interval.lower), a.published.lower);
-  assert.equal(round4(r.interval.upper), a.published.upper);
-  close(r.variance, a.definition.variance, 1e-15, 'aSAH variance');
+test('DeLong variance and CI equal the structural components computed by counting (synthetic, 113 rows, ties)', () => {
+  const d = golden.delong_synthetic;
+  assert.equal(d.labels.length, 113);
+  assert.ok(d.distinct_scores < 60 && new Set(d.scores).size === d.distinct_scores, 'many tied scores');
+  const r = aurocDeLong(d.labels, d.scores, { task: 'synthetic' }, 0.95);
+  const want = d.structural_components;
+  close(r.auroc, want.auroc, 1e-14, 'auc');
+  close(r.variance, want.variance, 1e-15, 'variance');
+  close(r.interval.lower, want.lower, 1e-12, 'lower');
+  close(r.interval.upper, want.upper, 1e-12, 'upper');
 });
 
 test('DeLong CI is clipped to [0, 1]', () => {

@@ -74,7 +74,19 @@ test('efficientat-mn04 end to end: 32 kHz fixture clips → front end → graph 
     const streamed = await e.embedStream(blocks, 32000, { input: policy });
     assert.deepEqual(streamed, whole);
     assert.equal(whole.segments, 4);
-    await assert.rejects(e.embedStream(blocks, 32000), /'windows' input policy only, not 'whole'/);
+    await assert.rejects(e.embedStream(blocks, 32000), /'windows' input policy only, not 'whole-or-windows'/);
+
+    // the default policy beyond 10 s: 10-s windows every 10 s, the last one ending at the end, averaged
+    const kauh = await loadMono(`${fx}clip_lung_kauh_32k.wav`, 32000);
+    assert.equal(kauh.length, 320000, 'a 10-s clip runs whole (checked against the reference above)');
+    const long = new Float32Array(kauh.length + x.length);
+    long.set(kauh);
+    long.set(x, kauh.length);
+    const r = await e.embedRecording(long, 32000);
+    assert.deepEqual([r.segments, r.segmentsUsed, r.modelInputs], [2, 2, 2]);
+    const w0 = (await e.embedRecording(long.slice(0, 320000), 32000, { input: { kind: 'whole' } })).embedding;
+    const w1 = (await e.embedRecording(long.slice(long.length - 320000), 32000, { input: { kind: 'whole' } })).embedding;
+    assert.deepEqual(r.embedding, Float32Array.from(w0, (v, i) => (v + (w1[i] as number)) / 2));
   } finally {
     await e.release();
   }

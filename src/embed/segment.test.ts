@@ -67,6 +67,33 @@ test('windows: full windows, tail policy, and one zero-padded window for a short
   }
 });
 
+test('whole-or-windows: up to maxSeconds the recording itself, longer ones in maxSeconds windows (tail policy)', () => {
+  const p = { kind: 'whole-or-windows', maxSeconds: 0.4, hopSeconds: 0.4, tail: 'snap-to-end' } as const;
+  for (const n of [1, 3, 4]) {
+    const x = ramp(n);
+    const { segments, kept } = apply(p, x, 10);
+    assert.equal(segments.length, 1);
+    assert.equal(segments[0], x, `n=${n}: the recording itself, not padded`);
+    assert.deepEqual(kept, { start: 0, end: n });
+  }
+  // n = 10 > L = 4: windows at 0, 4 and the tail window snapped to end at 10
+  assert.deepEqual(apply(p, ramp(10), 10).segments.map((s) => [...s]), [[1, 2, 3, 4], [5, 6, 7, 8], [7, 8, 9, 10]]);
+  assert.deepEqual(apply({ ...p, tail: 'drop' }, ramp(10), 10).segments.map((s) => [...s]), [[1, 2, 3, 4], [5, 6, 7, 8]]);
+  assert.deepEqual(apply({ ...p, tail: 'pad-zero', hopSeconds: 0.3 }, ramp(9), 10).segments.map((s) => [...s]), [[1, 2, 3, 4], [4, 5, 6, 7], [7, 8, 9, 0]]);
+  // longer than L by one sample: the tail snaps back, the first window stays a view
+  const x = ramp(5);
+  const s = applyInputPolicy(p, x, 10, 't');
+  assert.deepEqual(allSegments(s).map((w) => [...w]), [[1, 2, 3, 4], [2, 3, 4, 5]]);
+  assert.equal(s.segment(0).buffer, x.buffer);
+  // EfficientAT's default at 32 kHz: exactly 10 s whole, 10 s + 1 sample as two windows
+  const mn04 = { kind: 'whole-or-windows', maxSeconds: 10, hopSeconds: 10, tail: 'snap-to-end' } as const;
+  assert.equal(applyInputPolicy(mn04, new Float32Array(320000), 32000, 't').count, 1);
+  assert.deepEqual(allSegments(applyInputPolicy(mn04, new Float32Array(320001), 32000, 't')).map((w) => w.length), [320000, 320000]);
+  for (const bad of [{ ...p, maxSeconds: 0 }, { ...p, hopSeconds: -1 }, { ...p, tail: 'wrap' as 'drop' }, { ...p, maxSeconds: 0.01 }]) {
+    assert.throws(() => checkInputPolicy(bad, 10, 'enc'), EmbedInputError, JSON.stringify(bad));
+  }
+});
+
 test('whole: the recording itself; empty input and bad policies are typed errors', () => {
   const x = ramp(5);
   assert.equal(apply({ kind: 'whole' }, x, 10).segments[0], x);

@@ -13,9 +13,11 @@
  *                 window always gives one window, zero-padded at its end, whatever the tail policy: HeAR's
  *                 `preprocess_audio` zero-pads any clip shorter than 2 s, and Google's classifier notebook
  *                 keeps at least one clip per file (hear.md §7.1).
+ *   whole-or-windows  the recording itself when it has at most L = round(maxSeconds·sr) samples, else
+ *                 L-sample windows every round(hopSeconds·sr) samples placed as 'windows' does (`tail`).
  *   whole         the recording itself.
  */
-import { operaRepeatPad, operaSplit, operaZeroPad, windowPlacements, type WindowPlacement } from '../audio/segment.ts';
+import { operaRepeatPad, operaSplit, operaZeroPad, windowPlacements, type TailPolicy, type WindowPlacement } from '../audio/segment.ts';
 import { trimRange, type SampleRange, type TrimParams } from '../audio/trim.ts';
 import type { InputPolicy } from '../encoders/types.ts';
 import { unreachable } from '../util/index.ts';
@@ -72,6 +74,11 @@ export function checkInputPolicy(policy: InputPolicy, sampleRate: number, encode
       if (Math.round(policy.seconds * sampleRate) < 1 || Math.round(policy.hopSeconds * sampleRate) < 1) bad('a window and its hop must span at least one sample');
       if (policy.tail !== 'drop' && policy.tail !== 'pad-zero' && policy.tail !== 'snap-to-end') bad("tail must be 'drop', 'pad-zero' or 'snap-to-end'");
       return;
+    case 'whole-or-windows':
+      if (!positive(policy.maxSeconds) || !positive(policy.hopSeconds)) bad('maxSeconds and hopSeconds must be positive numbers');
+      if (Math.round(policy.maxSeconds * sampleRate) < 1 || Math.round(policy.hopSeconds * sampleRate) < 1) bad('a window and its hop must span at least one sample');
+      if (policy.tail !== 'drop' && policy.tail !== 'pad-zero' && policy.tail !== 'snap-to-end') bad("tail must be 'drop', 'pad-zero' or 'snap-to-end'");
+      return;
     case 'whole':
       return;
     default:
@@ -84,6 +91,18 @@ function trimmed(x: Float32Array, trim: TrimParams | null, encoder: string): { y
   const kept = trimRange(x, trim);
   if (kept.end <= kept.start) throw new TooShortError(encoder, `nothing is within ${trim.topDb} dB of the reference level after silence trimming`);
   return { y: x.subarray(kept.start, kept.end), kept };
+}
+
+/** `length`-sample windows of `x` every `hop` samples; one zero-padded window when `x` is shorter. */
+function windows(x: Float32Array, length: number, hop: number, tail: TailPolicy): SegmentedRecording {
+  const places = x.length < length ? [{ start: 0, valid: x.length }] : windowPlacements(x.length, { length, hop, tail });
+  return segmented(places.length, { start: 0, end: x.length }, (k) => {
+    const w = places[k] as WindowPlacement;
+    if (w.valid === length) return x.subarray(w.start, w.start + length);
+    const out = new Float32Array(length);
+    out.set(x.subarray(w.start, w.start + w.valid));
+    return out;
+  });
 }
 
 /** The segments `policy` makes of `x` (mono, `sampleRate` Hz). */
@@ -114,18 +133,12 @@ export function applyInputPolicy(policy: InputPolicy, x: Float32Array, sampleRat
         return out;
       });
     }
-    case 'windows': {
-      const length = Math.round(policy.seconds * sampleRate);
-      const hop = Math.round(policy.hopSeconds * sampleRate);
-      const kept = { start: 0, end: x.length };
-      const places = x.length < length ? [{ start: 0, valid: x.length }] : windowPlacements(x.length, { length, hop, tail: policy.tail });
-      return segmented(places.length, kept, (k) => {
-        const w = places[k] as WindowPlacement;
-        if (w.valid === length) return x.subarray(w.start, w.start + length);
-        const out = new Float32Array(length);
-        out.set(x.subarray(w.start, w.start + w.valid));
-        return out;
-      });
+    case 'windows':
+      return windows(x, Math.round(policy.seconds * sampleRate), Math.round(policy.hopSeconds * sampleRate), policy.tail);
+    case 'whole-or-windows': {
+      const length = Math.round(policy.maxSeconds * sampleRate);
+      if (x.length <= length) return segmented(1, { start: 0, end: x.length }, () => x);
+      return windows(x, length, Math.round(policy.hopSeconds * sampleRate), policy.tail);
     }
     case 'whole':
       return segmented(1, { start: 0, end: x.length }, () => x);

@@ -5,6 +5,12 @@
  * (num_classes 527, se_dims 'c', se_agg 'max', se_r 4). Input: the `AugmentMelSTFT` eval front end's
  * [128, T] as [B, 1, 128, T]. Outputs as `MN._forward_impl`: the 384-d `features` (global average of the
  * last feature map) as the embedding, the 527 AudioSet logits, and the 512-d hidden layer of the MLP head.
+ *
+ * Default input policy: a recording of up to 10 s runs whole, as the reference applies the model to a
+ * clip; a longer one is cut into 10-s windows every 10 s (the last one ending at the recording's end)
+ * whose embeddings are averaged. The AudioSet clips the model was trained on last 10 s (the README's
+ * figures assume 10-s inputs), and the whole-recording graph would hold about 65 MB of activations per
+ * minute of audio.
  */
 import type { HostTensor } from '../tensor/index.ts';
 import { tensor } from '../tensor/index.ts';
@@ -114,10 +120,12 @@ export const efficientAtMn04: EncoderDef<MobileNetV3Config> = {
   description:
     'EfficientAT mn04_as (Schmid et al., ICASSP 2023): a width-0.4 MobileNetV3 trained on AudioSet by knowledge '
     + 'distillation from PaSST transformers (mAP 0.432). Weights: mn04_as_mAP_432.pt from the fschmid56/EfficientAT '
-    + 'GitHub release v0.0.1 (MIT). Embedding: the 384-d global average of the last feature map for the whole '
-    + 'recording; heads: the 527 AudioSet logits and the 512-d hidden layer of the classifier.',
+    + 'GitHub release v0.0.1 (MIT). Embedding: the 384-d global average of the last feature map of a recording '
+    + 'of up to 10 s (the AudioSet clip length it was trained on); longer recordings are cut into 10-s windows '
+    + "(the last one ending at the recording's end) whose embeddings are averaged. Heads: the 527 AudioSet logits "
+    + 'and the 512-d hidden layer of the classifier.',
   frontEnd: EFFICIENTAT_FRONTEND,
-  input: { kind: 'whole' },
+  input: { kind: 'whole-or-windows', maxSeconds: 10, hopSeconds: 10, tail: 'snap-to-end' },
   presets: { full: MN04_FULL, tiny: MN04_TINY },
   poolings: ['default'],
   fromReferenceConfig,

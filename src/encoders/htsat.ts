@@ -51,7 +51,7 @@ const LINEAR_INIT: { weight: InitSpec; bias: InitSpec } = { weight: NORMAL_02, b
 export interface HtsatTrace {
   /** [B, T, F] after bn0. */
   readonly afterBn0: Value;
-  /** [T', B·F] after the time resize, before the fold. */
+  /** [B, 1, T', F] after the time resize, before the fold. */
   readonly resized: Value;
   /** [B, 1, S, S] folded image. */
   readonly image: Value;
@@ -123,15 +123,14 @@ function spectrogramToImage(b: GraphBuilder, cfg: HtsatConfig, x: Value, mode: M
   const T = x.shape[1] as number;
   if (x.rank !== 3 || x.shape[2] !== F) throw new HtsatShapeError(`expects a spectrogram [B, T, ${F}], got [${x.shape.join(', ')}]`);
   if (T < 1 || T > target) throw new HtsatShapeError(`expects 1…${target} frames, got ${T} (longer inputs are cut into ${target}-frame windows first)`);
-  const B = x.shape[0] as number;
   const bn = batchNorm(b, 'bn0', b.transpose(x, [0, 2, 1]), { numFeatures: F, eps: cfg.bn0Eps, momentum: 0.1, affine: true, mode });
   const afterBn0 = b.transpose(bn, [0, 2, 1]);
-  // F.interpolate(x, (target, F), mode='bicubic', align_corners=True): the mel axis maps onto itself exactly,
-  // so only time is resized, here on a [T, B·F] matrix (ONNX Runtime's cubic kernel is fastest on rank 2)
-  const resized = b.resize(b.reshape(b.transpose(bn, [2, 0, 1]), [-1, B * F]), { sizes: [target, B * F], mode: 'cubic', coordinate: 'align_corners', cubicA: -0.75 });
-  // fold: image[b, 0, c·F + f, t] = resized[c·chunk + t, b·F + f]
+  // F.interpolate(x, (target, F), mode='bicubic', align_corners=True) on [B, 1, T, F]: the mel axis maps onto
+  // itself exactly; sizes 0 keep batch and channel, so the batch axis may stay dynamic in an exported model
+  const resized = b.resize(b.reshape(afterBn0, [0, 1, -1, F]), { sizes: [0, 0, target, 0], mode: 'cubic', coordinate: 'align_corners', cubicA: -0.75 });
+  // fold: image[b, 0, c·F + f, t] = resized[b, 0, c·chunk + t, f]
   const chunk = target / R;
-  const image = b.reshape(b.transpose(b.reshape(resized, [R, chunk, B, F]), [2, 0, 3, 1]), [B, 1, R * F, chunk]);
+  const image = b.reshape(b.transpose(b.reshape(resized, [0, R, chunk, F]), [0, 1, 3, 2]), [0, 1, R * F, chunk]);
   return { afterBn0, resized, image };
 }
 

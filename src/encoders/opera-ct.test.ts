@@ -78,6 +78,31 @@ test('reduced fixture through onnxruntime-node: embeddings (incl. windowed T > 1
   await s.release();
 });
 
+test('a model built at T = 1024 with dynamic axes runs other lengths and batches (the resize is not dropped)', async () => {
+  const cfg = reduced();
+  const w = loadEncoderWeights(operaCt, cfg, fixtureBytes(FX, 'opera_ct_reduced_random.ckpt'), 'opera_ct_reduced_random.ckpt');
+  assert.deepEqual(encoderDynamicAxes(operaCt, cfg), { x: { 0: 'batch', 1: 'time' } });
+  const g = buildEncoderGraph(operaCt, cfg, [1, 1024, 64], { mode: 'eval', pooling: 'default' });
+  const s = await ortSession(g, w, { dynamicAxes: encoderDynamicAxes(operaCt, cfg), threads: 2 });
+  for (const T of [251, 63]) {
+    const [x] = operaCt.modelInputs(cfg, spectrogram(fixtureNpy(FX, `input_T${T}.npy`)));
+    const r = await s.run({ x: x as HostTensor });
+    assertMaxAbs(r.embedding as HostTensor, fixtureNpy(FX, `embedding_T${T}.npy`), 1e-4, `T=${T} through the T=1024 model`);
+  }
+  // the three 1024-frame windows of T = 2100 as one batch: row k is window k, their mean OPERA's embedding
+  const windows = operaCt.modelInputs(cfg, spectrogram(fixtureNpy(FX, 'input_T2100.npy')));
+  const batch = tensor('float32', [3, 1024, 64], Float32Array.from(windows.flatMap((t) => [...t.data])));
+  const rows = toFloat64((await s.run({ x: batch })).embedding as HostTensor);
+  assert.equal(rows.length, 3 * 192);
+  const mean = Float32Array.from({ length: 192 }, (_, i) => ((rows[i] as number) + (rows[192 + i] as number) + (rows[384 + i] as number)) / 3);
+  assertMaxAbs(tensor('float32', [1, 192], mean), fixtureNpy(FX, 'embedding_T2100.npy'), 1e-4, 'T=2100 windows as a batch of 3');
+  for (let k = 0; k < 3; k++) {
+    const one = toFloat64((await s.run({ x: windows[k] as HostTensor })).embedding as HostTensor);
+    for (let i = 0; i < 192; i++) assert.ok(Math.abs((one[i] as number) - (rows[k * 192 + i] as number)) < 1e-5, `batch row ${k} = window ${k} alone`);
+  }
+  await s.release();
+});
+
 test('float64 interpreter reproduces the float64 reference (T = 63)', () => {
   const cfg = reduced();
   const w = loadEncoderWeights(operaCt, cfg, fixtureBytes(FX, 'opera_ct_reduced_random.ckpt'), 'ckpt');

@@ -10,8 +10,9 @@
  *   the embeddings averaged by the caller; frames after the last window are ignored, as in OPERA. For
  *   T = 1025 that range is empty and OPERA crashes (`output_dicts[0]` of an empty list); here the window
  *   list is then [0], the value the rule gives for every T in 1026…1537.
- * The exported graph's time axis is dynamic (every window and every shorter input runs through one
- * model). Its batch axis is fixed at build time: the time resize has static output sizes in the IR.
+ * The exported graph's time and batch axes are dynamic: every window and every shorter input runs through
+ * one model (the time resize keeps the batch extent and resizes any input length to 1024 frames), and
+ * model inputs of equal length can be batched.
  *
  * Embedding: 'default' = `latent_output`, the mean of the 8×8 final tokens after the final LayerNorm
  * (768-d). 'freq-preserving' = the final tokens averaged over time per frequency band and concatenated:
@@ -186,7 +187,7 @@ export const operaCt: EncoderDef<HtsatConfig> = {
   embeddingDim,
   modelInputs,
   build,
-  dynamicAxes: () => ({ 1: 'time' }),
+  dynamicAxes: () => ({ 0: 'batch', 1: 'time' }),
   checkpoint: {
     prefix: 'encoder.encoder.htsat.',
     ignore: [

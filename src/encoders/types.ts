@@ -4,7 +4,7 @@
  *
  * The path from a recording to an embedding has three stages, each owned by one piece of data here:
  *   1. `input` (an `InputPolicy`): how a mono recording at `frontEnd.sampleRate` becomes audio segments
- *      (OPERA's trim + pad/split rules, HeAR's 2-s windows, or the whole recording);
+ *      (OPERA's trim + pad/split rules, HeAR's 2-s windows, the whole recording or windows of a long one);
  *   2. `frontEnd`: each segment → one spectrogram (the reference layout, e.g. OPERA [T, 64]);
  *   3. `modelInputs(cfg, spec)`: each spectrogram → one or more fixed-layout model inputs (e.g. OPERA-CT's
  *      1024-frame windows beyond 1024 frames, OPERA-GT's 256-frame pieces of precomputed spectrograms),
@@ -35,7 +35,14 @@ export type InputPolicy =
   | { readonly kind: 'opera-split'; readonly trim: TrimParams | null; readonly chunkSeconds: number }
   /** Fixed windows (HeAR: 2 s); `hopSeconds` < `seconds` overlaps them. */
   | { readonly kind: 'windows'; readonly seconds: number; readonly hopSeconds: number; readonly tail: TailPolicy }
-  /** The whole recording as one segment (EfficientAT). */
+  /**
+   * The whole recording as one segment when it lasts at most `maxSeconds` (round(maxSeconds·sr) samples);
+   * a longer one is cut into `maxSeconds` windows every `hopSeconds` (the samples after the last full
+   * window handled by `tail`), whose embeddings are averaged. Bounds the activations of encoders that run
+   * on whole recordings (EfficientAT) and keeps their input near the clip length they were trained on.
+   */
+  | { readonly kind: 'whole-or-windows'; readonly maxSeconds: number; readonly hopSeconds: number; readonly tail: TailPolicy }
+  /** The whole recording as one segment. */
   | { readonly kind: 'whole' };
 
 /**

@@ -30,6 +30,7 @@ export const flopRules: { readonly [K in Op]: FlopRule<K> } = {
   Neg: perOutput(1), Exp: perOutput(1), Log: perOutput(1), Sqrt: perOutput(1), Reciprocal: perOutput(1),
   Tanh: perOutput(1), Erf: perOutput(1), Sigmoid: perOutput(1), Abs: perOutput(1), Relu: perOutput(1),
   Sin: perOutput(1), Cos: perOutput(1), Floor: perOutput(1), Sign: perOutput(1), Clip: perOutput(1),
+  HardSigmoid: perOutput(1), HardSwish: perOutput(1),
   Add: perOutput(1), Sub: perOutput(1), Mul: perOutput(1), Div: perOutput(1), Pow: perOutput(1),
   Max: perOutput(1), Min: perOutput(1), Equal: perOutput(1), Less: perOutput(1), Greater: perOutput(1),
   Where: perOutput(1), Cast: zero,
@@ -58,7 +59,7 @@ export const flopRules: { readonly [K in Op]: FlopRule<K> } = {
   Resize: (v) => {
     const x = v.inputs[0] as Value;
     const taps = v.params.mode === 'cubic' ? 4 : 2;
-    const resized = v.params.sizes.filter((s, i) => s !== x.shape[i]).length;
+    const resized = v.shape.filter((s, i) => s !== x.shape[i]).length;
     return size(v) * taps * resized;
   },
 };

@@ -244,6 +244,8 @@ export class GraphBuilder {
   floor(x: Value) { return this.node('Floor', [x], {}); }
   sign(x: Value) { return this.node('Sign', [x], {}); }
   clip(x: Value, min: number, max: number) { return this.node('Clip', [x], { min, max }); }
+  hardSigmoid(x: Value, alpha: number, beta: number) { return this.node('HardSigmoid', [x], { alpha, beta }); }
+  hardSwish(x: Value) { return this.node('HardSwish', [x], {}); }
 
   add(a: ValueOrScalar, b: ValueOrScalar) { return this.bin('Add', a, b); }
   sub(a: ValueOrScalar, b: ValueOrScalar) { return this.bin('Sub', a, b); }

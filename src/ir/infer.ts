@@ -156,6 +156,11 @@ export const inferRules: { readonly [K in Op]: InferRule<K> } = {
   Neg: unaryFloat(), Exp: unaryFloat(), Log: unaryFloat(), Sqrt: unaryFloat(), Reciprocal: unaryFloat(),
   Tanh: unaryFloat(), Erf: unaryFloat(), Sigmoid: unaryFloat(), Abs: unaryFloat(), Relu: unaryFloat(),
   Sin: unaryFloat(), Cos: unaryFloat(), Floor: unaryFloat(), Sign: unaryFloat(),
+  HardSigmoid: (inputs, p, op) => {
+    if (!Number.isFinite(p.alpha) || !Number.isFinite(p.beta)) throw new IRShapeError(op, `alpha and beta must be finite, got ${p.alpha}, ${p.beta}`);
+    return unaryFloat<'HardSigmoid'>()(inputs, p, op);
+  },
+  HardSwish: unaryFloat(),
   Clip: (inputs, p, op) => {
     if (!(p.min <= p.max)) throw new IRShapeError(op, `min ${p.min} > max ${p.max}`);
     return unaryFloat<'Clip'>()(inputs, p, op);
@@ -361,13 +366,14 @@ export const inferRules: { readonly [K in Op]: InferRule<K> } = {
     arity(op, inputs, 1);
     const x = at(inputs, 0);
     if (p.sizes.length !== x.shape.length) throw new IRShapeError(op, `sizes must have rank ${x.shape.length}`);
-    pos(op, 'sizes', p.sizes);
+    if (p.sizes.some((v) => !Number.isInteger(v) || v < 0)) throw new IRShapeError(op, `sizes must be non-negative integers (0 keeps the input extent), got [${p.sizes.join(',')}]`);
+    const shape = p.sizes.map((s, i) => (s === 0 ? dimOf(x.shape, i) : s));
     if (p.coordinate === 'align_corners') {
-      p.sizes.forEach((s, i) => {
+      shape.forEach((s, i) => {
         if (s === 1 && dimOf(x.shape, i) !== 1) throw new IRShapeError(op, 'align_corners with an output size of 1 is undefined');
       });
     }
-    return { shape: [...p.sizes], dtype: 'float32' };
+    return { shape, dtype: 'float32' };
   },
 };
 

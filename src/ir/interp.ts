@@ -34,12 +34,13 @@ const leaf = <K extends Op>(): EvalRule<K> => () => {
 const x0 = (xs: readonly Tensor64[]): Tensor64 => xs[0] as Tensor64;
 const x1 = (xs: readonly Tensor64[]): Tensor64 => xs[1] as Tensor64;
 
-function resize(x: Tensor64, p: OpParams['Resize']): Float64Array {
+/** `outShape`: the inferred output shape (`sizes` with its 0 entries resolved to the input extents). */
+function resize(x: Tensor64, p: OpParams['Resize'], outShape: Shape): Float64Array {
   let cur = x.data;
   const shape = [...x.shape];
   for (let ax = 0; ax < shape.length; ax++) {
     const inSize = shape[ax] as number;
-    const outSize = p.sizes[ax] as number;
+    const outSize = outShape[ax] as number;
     if (inSize === outSize) continue;
     if (inSize === 0) throw new InterpError(`Resize: axis ${ax} is empty, cannot interpolate to ${outSize}`);
     const { taps, index, weight } = resizeTaps(inSize, outSize, p);
@@ -82,6 +83,8 @@ export const evalRules: { readonly [K in Op]: EvalRule<K> } = {
   Floor: unary(Math.floor),
   Sign: unary(sign),
   Clip: (xs, p) => mapUnary(x0(xs), (v) => (v < p.min ? p.min : v > p.max ? p.max : v)),
+  HardSigmoid: (xs, p) => mapUnary(x0(xs), (v) => Math.max(0, Math.min(1, p.alpha * v + p.beta))),
+  HardSwish: unary((v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6),
   Add: binary((a, b) => a + b),
   Sub: binary((a, b) => a - b),
   Mul: binary((a, b) => a * b),
@@ -116,7 +119,7 @@ export const evalRules: { readonly [K in Op]: EvalRule<K> } = {
   LogSoftmax: (xs, p) => softmax(x0(xs), p.axis, true),
   LayerNorm: (xs, p) => layerNorm(x0(xs), x1(xs), xs[2] as Tensor64, p),
   BatchNorm: (xs, p) => batchNorm(xs, p.eps),
-  Resize: (xs, p) => resize(x0(xs), p),
+  Resize: (xs, p, out) => resize(x0(xs), p, out.shape),
 };
 
 function describe(e: unknown): string {

@@ -19,6 +19,7 @@ export const OPS = [
   'Input', 'Param', 'Const',
   // elementwise unary (float32)
   'Neg', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'Tanh', 'Erf', 'Sigmoid', 'Abs', 'Relu', 'Sin', 'Cos', 'Floor', 'Sign', 'Clip',
+  'HardSigmoid', 'HardSwish',
   // elementwise binary with broadcasting
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min',
   // comparisons and selection
@@ -78,6 +79,13 @@ export interface OpParams {
   Floor: NoParams; Sign: NoParams;
   /** clamp(x, min, max); use ±Infinity for a one-sided clip. */
   Clip: { min: number; max: number };
+  /** ONNX HardSigmoid: max(0, min(1, alpha·x + beta)). */
+  HardSigmoid: { alpha: number; beta: number };
+  /**
+   * ONNX HardSwish (opset 14): x·max(0, min(1, x/6 + 1/2)), evaluated as PyTorch's F.hardswish,
+   * x·min(max(x + 3, 0), 6)/6 (the same function).
+   */
+  HardSwish: NoParams;
   Add: NoParams; Sub: NoParams; Mul: NoParams; Div: NoParams; Pow: NoParams; Max: NoParams; Min: NoParams;
   Equal: NoParams; Less: NoParams; Greater: NoParams;
   /** Where(cond: bool, a, b), broadcasting all three. */
@@ -117,9 +125,10 @@ export interface OpParams {
   /** Inference batch norm: inputs [x (N,C,…), scale, bias, mean, var] (each (C)). */
   BatchNorm: { eps: number };
   /**
-   * Resize to `sizes` (one per axis). 'cubic' uses the Keys kernel with coefficient `cubicA` and clamped
-   * (edge-replicated) taps, as PyTorch bicubic; 'linear' is separable linear interpolation with clamped
-   * taps, as PyTorch bilinear. `coordinate` maps output to input positions:
+   * Resize to `sizes` (one per axis); an entry of 0 keeps the input extent of its axis (as Reshape's 0), so
+   * that axis may change size at run time (a dynamic batch). 'cubic' uses the Keys kernel with coefficient
+   * `cubicA` and clamped (edge-replicated) taps, as PyTorch bicubic; 'linear' is separable linear
+   * interpolation with clamped taps, as PyTorch bilinear. `coordinate` maps output to input positions:
    * align_corners: x_in = x_out·(in−1)/(out−1);  half_pixel: x_in = (x_out+0.5)·in/out − 0.5, clamped at 0
    * for 'linear' only (PyTorch's area_pixel_compute_source_index: bicubic does not clamp the coordinate;
    * ONNX Runtime's cubic mode neither). Weights: src/ir/resize-weights.ts.

@@ -1,13 +1,16 @@
 /**
- * Activations as composites of IR ops (formulas from torch.nn.functional and transformers.activations).
+ * Activations built from IR ops (formulas from torch.nn.functional and transformers.activations).
  */
 import type { GraphBuilder, Value } from '../ir/index.ts';
 
 export type Activation = 'identity' | 'relu' | 'gelu' | 'geluTanh' | 'silu' | 'hardswish' | 'hardsigmoid' | 'sigmoid' | 'tanh';
 
-/** GELU, exact: 0.5·x·(1 + erf(x/√2)) (F.gelu, approximate='none'). */
+/**
+ * GELU, exact: 0.5·x·(1 + erf(x/√2)) (F.gelu, approximate='none'). Written with a division by √2: that is
+ * the pattern ONNX Runtime's GeluFusion turns into one Gelu kernel (a multiplication by √½ is not fused).
+ */
 export function gelu(b: GraphBuilder, x: Value): Value {
-  return b.mul(b.mul(x, 0.5), b.add(b.erf(b.mul(x, Math.SQRT1_2)), 1));
+  return b.mul(b.mul(x, 0.5), b.add(b.erf(b.div(x, Math.SQRT2)), 1));
 }
 
 /**
@@ -26,14 +29,17 @@ export function silu(b: GraphBuilder, x: Value): Value {
 
 export const swish = silu;
 
-/** Hardswish: x·relu6(x + 3)/6 (F.hardswish). */
+/** Hardswish: x·relu6(x + 3)/6 (F.hardswish), the IR's HardSwish op (one ONNX HardSwish node). */
 export function hardswish(b: GraphBuilder, x: Value): Value {
-  return b.div(b.mul(x, b.clip(b.add(x, 3), 0, 6)), 6);
+  return b.hardSwish(x);
 }
 
-/** Hardsigmoid: relu6(x + 3)/6 (F.hardsigmoid). */
+/**
+ * Hardsigmoid: relu6(x + 3)/6 (F.hardsigmoid), as ONNX HardSigmoid with alpha 1/6 and beta 1/2, i.e.
+ * max(0, min(1, x/6 + 1/2)): the same function, rounded differently (within 1 ulp in float64).
+ */
 export function hardsigmoid(b: GraphBuilder, x: Value): Value {
-  return b.div(b.clip(b.add(x, 3), 0, 6), 6);
+  return b.hardSigmoid(x, 1 / 6, 0.5);
 }
 
 export function relu(b: GraphBuilder, x: Value): Value {

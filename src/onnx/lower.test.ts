@@ -138,6 +138,55 @@ test('Resize lowers to ONNX Resize on supported layouts and to per-axis MatMuls 
   assert.deepEqual([...(sizes?.tensor.data as BigInt64Array)], [8n, 3n]);
 });
 
+test('Resize from a dynamic axis to its built size is still a Resize (not an Identity)', () => {
+  const p = { mode: 'cubic', coordinate: 'align_corners', cubicA: -0.75 } as const;
+  const b = new GraphBuilder();
+  const x2 = b.input('x2', [8, 4]); // [time, mel], built at the target length
+  const x4 = b.input('x4', [1, 1, 8, 4]);
+  const r2 = b.resize(x2, { ...p, sizes: [8, 4] });
+  const r4 = b.resize(x4, { ...p, sizes: [1, 1, 8, 4] });
+  const g = b.build({ r2, r4 });
+  const op = (m: ReturnType<typeof lowerGraph>, id: number) => m.nodes.find((n) => n.name === `Resize_${id}`)?.opType;
+  const fixed = lowerGraph(g);
+  assert.deepEqual([op(fixed, r2.id), op(fixed, r4.id)], ['Identity', 'Identity'], 'static extents equal to the sizes: identity');
+  const dyn = lowerGraph(g, { dynamicAxes: { x2: { 0: 'time' }, x4: { 2: 'time' } } });
+  assert.deepEqual([op(dyn, r2.id), op(dyn, r4.id)], ['Resize', 'Resize']);
+  const sizes = (id: number) => [...(dyn.initializers.find((i) => i.name === `Resize_${id}/sizes`)?.tensor.data as BigInt64Array)];
+  assert.deepEqual(sizes(r2.id), [8n, 4n]);
+  assert.deepEqual(sizes(r4.id), [8n, 4n]);
+  assert.deepEqual(dyn.outputs.map((o) => o.dims), [[8, 4], [1, 1, 8, 4]], 'the resized axes are static in the model');
+  // a fixed size reached from a dynamic extent may shrink it: WebGPU's align_corners limit applies
+  const gpu = lowerGraph(g, { dynamicAxes: { x2: { 0: 'time' } }, provider: { name: 'webgpu', cpuFallback: 'allow' } });
+  assert.deepEqual(gpu.providerIssues.filter((i) => i.opType === 'Resize').map((i) => i.node), [`Resize_${r2.id}`]);
+});
+
+test('Resize sizes of 0 keep the input extent: a dynamic batch stays dynamic through ONNX Resize', () => {
+  const p = { mode: 'linear', coordinate: 'half_pixel', cubicA: -0.75 } as const;
+  const b = new GraphBuilder();
+  const x = b.input('x', [2, 3, 5, 4]);
+  const y = b.resize(x, { ...p, sizes: [0, 0, 7, 0] });
+  assert.deepEqual(y.shape, [2, 3, 7, 4]);
+  const z = b.resize(b.input('t', [6, 5]), { ...p, sizes: [0, 9] });
+  assert.deepEqual(z.shape, [6, 9]);
+  const g = b.build({ y, z });
+  const m = lowerGraph(g, { dynamicAxes: { x: { 0: 'batch', 3: 'time' }, t: { 0: 'rows' } } });
+  assert.deepEqual(m.outputs.map((o) => o.dims), [['batch', 3, 7, 'time'], ['rows', 9]]);
+  type Lowered = ReturnType<typeof lowerGraph>;
+  const node = (l: Lowered, id: number) => l.nodes.find((n) => n.name === `Resize_${id}`);
+  const sizes = (l: Lowered, id: number) => [...(l.initializers.find((i) => i.name === `Resize_${id}/sizes`)?.tensor.data as BigInt64Array)];
+  const axes = (l: Lowered, id: number) => {
+    const a = node(l, id)?.attrs['axes'];
+    return a?.kind === 'ints' ? [...a.value] : null;
+  };
+  // only the axes with a fixed extent are listed: batch (dynamic, kept) and time (dynamic, kept) are not
+  assert.deepEqual([node(m, y.id)?.opType, axes(m, y.id), sizes(m, y.id)], ['Resize', [2], [7n]]);
+  assert.deepEqual([node(m, z.id)?.opType, axes(m, z.id), sizes(m, z.id)], ['Resize', [1], [9n]]);
+  // without dynamic axes the kept axes are listed with their extents
+  const s = lowerGraph(g);
+  assert.deepEqual([axes(s, y.id), sizes(s, y.id)], [[2, 3], [7n, 4n]]);
+  assert.deepEqual([axes(s, z.id), sizes(s, z.id)], [[0, 1], [6n, 9n]]);
+});
+
 test('Clip with an infinite bound leaves that input empty; Slice bounds saturate to int64', () => {
   const b = new GraphBuilder();
   const x = b.input('x', [5]);

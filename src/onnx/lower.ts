@@ -56,6 +56,8 @@ export const lowerRules: { readonly [K in Op]: LowerRule<K> } = {
     const ins = hi ? [x as string, lo, hi] : lo ? [x as string, lo] : [x as string];
     return c.result('Clip', ins);
   },
+  HardSigmoid: (c, n, [x]) => c.result('HardSigmoid', [x as string], { alpha: float(n.params.alpha), beta: float(n.params.beta) }),
+  HardSwish: unary('HardSwish'),
   Add: binary('Add'), Sub: binary('Sub'), Mul: binary('Mul'), Div: binary('Div'), Pow: binary('Pow'),
   Max: binary('Max'), Min: binary('Min'), Equal: binary('Equal'),
   Less: compare('Less'), Greater: compare('Greater'),
@@ -109,19 +111,30 @@ export const lowerRules: { readonly [K in Op]: LowerRule<K> } = {
 };
 
 /**
+ * The axes a Resize interpolates along: those with a fixed output size (not 0) that differs from the
+ * input extent, or whose input extent follows a dynamic input axis (a model built at the target size
+ * must still resize other sizes to it).
+ */
+function resizedAxes(n: Value<'Resize'>, isDynamic: (v: Value, axis: number) => boolean): number[] {
+  const src = n.inputs[0] as Value;
+  return n.params.sizes.flatMap((s, i) => (s !== 0 && (s !== src.shape[i] || isDynamic(src, i)) ? [i] : []));
+}
+
+/**
  * Resize. The IR contract (src/ir/ops.ts) is ONNX Resize with exclude_outside = 0, so ONNX Resize is
  * emitted where ORT's CPU kernel accepts the layout (rank 2, or rank 4 with the two leading axes
  * unchanged; onnxruntime upsamplebase.h); otherwise one MatMul per resized axis with the axis's
- * interpolation matrix (src/ir/resize-weights.ts).
+ * interpolation matrix (src/ir/resize-weights.ts). ONNX Resize gets `sizes` for the listed `axes` only,
+ * so an axis that keeps a dynamic extent is left out of them and stays dynamic.
  */
 function lowerResize(c: LowerContext, n: Value<'Resize'>, x: string): string {
   const src = n.inputs[0] as Value;
   const p = n.params;
   const rank = src.rank;
-  const changed = p.sizes.map((s, i) => i).filter((i) => p.sizes[i] !== src.shape[i]);
+  const changed = resizedAxes(n, (v, a) => c.isDynamic(v, a));
   if (changed.length === 0) return c.result('Identity', [x]);
   if (rank === 2 || (rank === 4 && changed.every((i) => i >= 2))) {
-    const axes = rank === 2 ? [0, 1] : [2, 3];
+    const axes = (rank === 2 ? [0, 1] : [2, 3]).filter((a) => changed.includes(a) || !c.isDynamic(src, a));
     const attrs: Attrs = {
       mode: str(p.mode),
       coordinate_transformation_mode: str(p.coordinate),
@@ -129,7 +142,7 @@ function lowerResize(c: LowerContext, n: Value<'Resize'>, x: string): string {
       exclude_outside: int(0),
       axes: ints(axes),
     };
-    return c.result('Resize', [x, '', '', c.i64('sizes', axes.map((a) => p.sizes[a] as number))], attrs);
+    return c.result('Resize', [x, '', '', c.i64('sizes', axes.map((a) => n.shape[a] as number))], attrs);
   }
   for (const a of changed) {
     if (c.isDynamic(src, a)) throw new OnnxExportError(`${c.base}: Resize of axis ${a} needs a static extent, but it follows a dynamic input axis`);
@@ -137,7 +150,7 @@ function lowerResize(c: LowerContext, n: Value<'Resize'>, x: string): string {
   let cur = x;
   changed.forEach((a, k) => {
     const inSize = src.shape[a] as number;
-    const outSize = p.sizes[a] as number;
+    const outSize = n.shape[a] as number;
     const w = resizeMatrix(inSize, outSize, p);
     const last = k === changed.length - 1;
     const step = (op: OnnxOp, ins: string[], attrs: Attrs = {}, final = false): string =>
@@ -251,7 +264,7 @@ export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredModel 
       name: n.name,
       opType: n.opType,
       strings: Object.fromEntries(Object.entries(n.attrs).flatMap(([k, a]) => (a.kind === 'string' ? [[k, a.value]] : []))),
-      downsamples: n.opType === 'Resize' && n.source !== null && resizeDownsamples(byId.get(n.source)),
+      downsamples: n.opType === 'Resize' && n.source !== null && resizeDownsamples(byId.get(n.source), dyn.isDynamic),
     }));
     issues = providerIssues(opts.provider.name, emitted, new Set(graph.nodes.map((v) => v.dtype)));
     if (issues.length > 0 && opts.provider.cpuFallback === 'forbid') {
@@ -263,10 +276,11 @@ export function lowerGraph(graph: Graph, opts: LowerOptions = {}): LoweredModel 
   return { nodes: state.nodes, initializers: state.initializers, inputs: state.inputs, outputs, providerIssues: issues };
 }
 
-function resizeDownsamples(v: Value | undefined): boolean {
+/** Whether a Resize may shrink an axis: a smaller fixed size, or a fixed size for a dynamic input extent. */
+function resizeDownsamples(v: Value | undefined, isDynamic: (v: Value, axis: number) => boolean): boolean {
   if (!v || !v.is('Resize')) return false;
   const src = v.inputs[0] as Value;
-  return v.params.sizes.some((s, i) => s < (src.shape[i] as number));
+  return resizedAxes(v, isDynamic).some((i) => isDynamic(src, i) || (v.shape[i] as number) < (src.shape[i] as number));
 }
 
 function paramPlacement(graph: Graph, paramsAs: NonNullable<LowerOptions['paramsAs']>): (name: string) => boolean {

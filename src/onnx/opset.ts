@@ -19,6 +19,7 @@ export const ONNX_PRODUCER = 'pneuma';
 /** Every ONNX operator the lowering may emit (default domain). */
 export const ONNX_OPS = [
   'Neg', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'Tanh', 'Erf', 'Sigmoid', 'Abs', 'Relu', 'Sin', 'Cos', 'Floor', 'Sign', 'Clip',
+  'HardSigmoid', 'HardSwish',
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min',
   'Equal', 'Less', 'Greater', 'Where', 'Cast',
   'MatMul', 'Conv', 'ConvTranspose', 'AveragePool', 'MaxPool',

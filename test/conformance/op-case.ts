@@ -52,6 +52,11 @@ export interface OpCase<K extends Op> {
   readonly gradInputs?: readonly number[];
   /** Overrides of the float64 gradient-check tolerances (default GRADCHECK). */
   readonly gradcheck?: Partial<Tolerance & { eps: number }>;
+  /**
+   * Why the case is left out of the finite-difference gradient check (inputs placed on an op's kinks, where
+   * central differences average the one-sided derivatives); its VJP graph is still run on every engine.
+   */
+  readonly noGradcheck?: string;
 }
 
 /** Every op needs at least one case: a new op without cases does not compile. */

@@ -91,6 +91,17 @@ export const opCases: OpCaseTable = {
     ...unary(SIGNED),
     { name: 'with-zero', inputs: [vals([4], [-1.5, 0, 2, -0.25])], params: none, gradInputs: [] },
   ],
+  HardSigmoid: [
+    { name: 'pytorch', inputs: [f([3, 4], u(-5, 5, { avoid: [-3, 3], margin: 0.1 }))], params: { alpha: 1 / 6, beta: 0.5 } },
+    { name: 'onnx-default-rank5', inputs: [f([2, 1, 3, 1, 2], u(-4, 4, { avoid: [-2.5, 2.5], margin: 0.1 }))], params: { alpha: 0.2, beta: 0.5 } },
+    { name: 'scalar', inputs: [f([], u(-2, 2))], params: { alpha: 1 / 6, beta: 0.5 } },
+    { name: 'zero-size', inputs: [f([0, 3])], params: { alpha: 1 / 6, beta: 0.5 } },
+    { name: 'kinks', inputs: [vals([8], [-3, 3, -3.5, 3.5, -6, 6, 0, 1.5])], params: { alpha: 1 / 6, beta: 0.5 }, noGradcheck: 'inputs on the kinks at ±3' },
+  ],
+  HardSwish: [
+    ...unary(u(-5, 5, { avoid: [-3, 3], margin: 0.1 })),
+    { name: 'kinks', inputs: [vals([8], [-3, 3, -3.5, 3.5, -6, 6, 0, 1.5])], params: none, noGradcheck: 'inputs on the kinks at ±3' },
+  ],
   Clip: [
     { name: 'two-sided', inputs: [f([3, 4], u(-1, 1, { avoid: [-0.5, 0.5] }))], params: { min: -0.5, max: 0.5 } },
     { name: 'lower-only', inputs: [f([6], u(-1, 1, { avoid: [0] }))], params: { min: 0, max: Infinity } },
@@ -289,5 +300,10 @@ export const opCases: OpCaseTable = {
     { name: 'cubic-align-corners', inputs: [f([1, 1, 5, 4])], params: { sizes: [1, 1, 9, 4], mode: 'cubic', coordinate: 'align_corners', cubicA: -0.75 } },
     { name: 'cubic-half-pixel-up', inputs: [f([1, 1, 4, 4])], params: { sizes: [1, 1, 6, 9], mode: 'cubic', coordinate: 'half_pixel', cubicA: -0.75 } },
     { name: 'cubic-half-pixel-down', inputs: [f([1, 1, 8, 6])], params: { sizes: [1, 1, 5, 4], mode: 'cubic', coordinate: 'half_pixel', cubicA: -0.75 } },
+    // sizes 0 keep the input extent (a batch that may be dynamic)
+    { name: 'keep-batch-channels', inputs: [f([2, 3, 4, 5])], params: { sizes: [0, 0, 6, 3], mode: 'linear', coordinate: 'half_pixel', cubicA: -0.75 } },
+    { name: 'cubic-keep-batch-and-last', inputs: [f([2, 1, 5, 4])], params: { sizes: [0, 0, 9, 0], mode: 'cubic', coordinate: 'align_corners', cubicA: -0.75 } },
+    { name: 'rank3-keep-outer', inputs: [f([2, 4, 6])], params: { sizes: [0, 7, 3], mode: 'cubic', coordinate: 'half_pixel', cubicA: -0.75 } },
+    { name: 'rank2-keep-rows', inputs: [f([3, 5])], params: { sizes: [0, 8], mode: 'linear', coordinate: 'align_corners', cubicA: -0.75 } },
   ],
 };

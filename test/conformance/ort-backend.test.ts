@@ -110,6 +110,22 @@ test('dynamic batch and time axes: one export runs at several lengths, matching 
   await assert.rejects(s.run({ x: randn(rng, [2, 1, 8, 16]) }), SessionRunError);
 });
 
+test('Resize with sizes 0 on dynamic axes: batch and time keep their run-time extents, the fixed axis is resized', async () => {
+  const b = new GraphBuilder();
+  const x = b.input('x', [2, 3, 5, 4]);
+  const g = b.build({ y: b.resize(x, { sizes: [0, 0, 7, 0], mode: 'cubic', coordinate: 'half_pixel', cubicA: -0.75 }) });
+  const s = await ort.createSession(toOnnx(g, { dynamicAxes: { x: { 0: 'batch', 3: 'time' } } }));
+  assert.deepEqual(s.outputs.map((o) => o.shape), [['batch', 3, 7, 'time']]);
+  const rng = Rng.seeded(5);
+  for (const [batch, time] of [[2, 4], [3, 9]] as const) {
+    const xv = randn(rng, [batch, 3, 5, time]);
+    const got = await s.run({ x: xv });
+    assert.deepEqual(got['y']?.shape, [batch, 3, 7, time]);
+    checkAll(g, got, evaluate(g, { x: xv }, new Map(), { dynamicAxes: { x: [0, 3] } }), `batch ${batch} time ${time}`);
+  }
+  await s.release();
+});
+
 test('pre-allocated outputs are written in place and returned; requested outputs only', async () => {
   const { g, weights } = convNet(16);
   const x = randn(Rng.seeded(5), [2, 1, 8, 16]);

@@ -92,7 +92,7 @@ test('embed with the bundled default model: the fixture clips end to end, and --
     const ix = index(out);
     assert.equal(ix.model, 'efficientat-mn04');
     assert.equal(ix.weights.sha256, '899a8c6217063f6941793102a2780b3dd788ab11fce468d9cf5f0577c453321c');
-    assert.deepEqual(ix.input, { kind: 'whole' });
+    assert.deepEqual(ix.input, { kind: 'whole-or-windows', maxSeconds: 10, hopSeconds: 10, tail: 'snap-to-end' });
     assert.equal(ix.frontEnd.kind, 'efficientat');
     assert.equal(ix.resample.quality, 'hq');
     assert.deepEqual(ix.items.map((i: { durationS: number; segments: number }) => [i.durationS, i.segments]), [[2.6, 1], [10, 1], [10, 1]]);

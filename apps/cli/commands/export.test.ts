@@ -71,7 +71,7 @@ test('the exported model documents its signature and carries the config hash of 
     assert.equal(info.metadata['pneuma.encoder'], 'efficientat-mn04');
     assert.equal(info.metadata['pneuma.input'], 'x: float32 [batch, 1, 128, time]');
     assert.equal(info.metadata['pneuma.outputs'], 'embedding: float32 [batch, 384]; logits: float32 [batch, 527]; hidden512: float32 [batch, 512]');
-    assert.deepEqual(JSON.parse(info.metadata['pneuma.input_policy'] as string), { kind: 'whole' });
+    assert.deepEqual(JSON.parse(info.metadata['pneuma.input_policy'] as string), { kind: 'whole-or-windows', maxSeconds: 10, hopSeconds: 10, tail: 'snap-to-end' });
     assert.match(info.metadata['pneuma.doc'] as string, /mean over the model inputs of each segment, then mean over segments/);
     assert.deepEqual(info.inputs.map((i) => [i.name, i.shape]), [['x', ['batch', 1, 128, 'time']]]);
 

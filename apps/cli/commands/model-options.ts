@@ -99,7 +99,7 @@ export function parseInputPolicy(text: string): InputPolicy {
   } catch (e) {
     throw new EmbedConfigError(`--input-policy: not JSON (${(e as Error).message})`, { cause: e });
   }
-  const kinds = ['opera-entire', 'opera-split', 'windows', 'whole'];
+  const kinds = ['opera-entire', 'opera-split', 'windows', 'whole-or-windows', 'whole'];
   const kind = (v as { kind?: unknown } | null)?.kind;
   if (v === null || typeof v !== 'object' || typeof kind !== 'string' || !kinds.includes(kind)) {
     throw new EmbedConfigError(`--input-policy: expected an object with kind ${kinds.join('|')}, got ${JSON.stringify(v)}`);

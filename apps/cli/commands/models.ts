@@ -28,6 +28,7 @@ export function describePolicy(p: InputPolicy): string {
     case 'opera-entire': return `${p.trim ? 'trim, ' : ''}whole recording, ${p.pad}-padded to ${p.minSeconds} s when shorter`;
     case 'opera-split': return `${p.trim ? 'trim, ' : ''}${p.chunkSeconds}-s chunks, 50% overlap, mean`;
     case 'windows': return `${p.seconds}-s windows every ${p.hopSeconds} s (tail: ${p.tail}), mean`;
+    case 'whole-or-windows': return `whole recording up to ${p.maxSeconds} s, longer ones in ${p.maxSeconds}-s windows every ${p.hopSeconds} s (tail: ${p.tail}), mean`;
     case 'whole': return 'whole recording';
     default: return unreachable(p, 'input policy');
   }

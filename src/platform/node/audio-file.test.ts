@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMono, readAudioFile, streamAudioFile } from './audio-file.ts';
+import { MonoBuffer, loadMono, readAudioFile, streamAudioFile } from './audio-file.ts';
 import { AudioError } from '../../audio/errors.ts';
 import { encodeWav } from '../../audio/wav.ts';
 import { mixToMono } from '../../audio/mix.ts';
@@ -80,4 +80,20 @@ test('loadMono: decode → mean → resample; the streamed path gives identical 
   }
   const native = await loadMono(wav, 44100, { streamAboveBytes: 0 });
   assert.deepEqual(native, mixToMono((await readAudioFile(wav)).channels));
+});
+
+test('MonoBuffer: blocks are appended in place into one buffer; the result survives a transfer (worker replies)', () => {
+  const m = new MonoBuffer('x.wav', 16000);
+  const blocks = [Float32Array.of(1, 2, 3), new Float32Array(0), Float32Array.from({ length: 70000 }, (_, i) => i / 7), Float32Array.of(-1)];
+  for (const b of blocks) m.push(b);
+  const x = m.samples();
+  assert.equal(x.length, 70004);
+  assert.deepEqual([...x.subarray(0, 4)], [1, 2, 3, 0]);
+  assert.equal(x[70002], Math.fround(69999 / 7));
+  assert.equal(x[70003], -1);
+  assert.equal(x.byteOffset, 0);
+  assert.equal(x.buffer.byteLength, 70004 * 4, 'the buffer holds exactly the samples');
+  const moved = structuredClone(x.buffer, { transfer: [x.buffer] });
+  const y = new Float32Array(moved, 0, 70004);
+  assert.deepEqual([y[0], y[3], y[70003]], [1, 0, -1]);
 });

@@ -80,8 +80,10 @@ export async function* streamAudioFile(path: string, opts: StreamAudioOptions = 
 
 /**
  * Mono audio at `targetRate`: decode, mean over channels, resample (skipped when the rates match).
- * Large files go through the streaming decoder and a streaming resampler; both paths give identical
- * samples for the same decoded input.
+ * Large files go through the streaming decoder and a streaming resampler, whose output blocks are written
+ * into one growing buffer (`MonoBuffer`), so the peak memory is about one copy of the result; both paths
+ * give identical samples for the same decoded input. A streamed result is a view of a resizable
+ * ArrayBuffer that is not resized again.
  */
 export async function loadMono(path: string, targetRate: number, opts: LoadMonoOptions = {}): Promise<Float32Array> {
   const quality = opts.quality ?? 'hq';
@@ -93,15 +95,52 @@ export async function loadMono(path: string, targetRate: number, opts: LoadMonoO
     const r = new Resampler(audio.sampleRate, targetRate, quality);
     return concat([r.process(mono), r.flush()]);
   }
-  const parts: Float32Array[] = [];
+  const out = new MonoBuffer(path, targetRate);
   let r: Resampler | null = null;
   for await (const block of streamAudioFile(path, opts)) {
     r ??= new Resampler(block.sampleRate, targetRate, quality);
-    parts.push(r.process(mixToMono(block.channels)));
+    out.push(r.process(mixToMono(block.channels)));
   }
   if (r === null) throw new AudioError('no-samples', path, 'no audio was decoded');
-  parts.push(r.flush());
-  return concat(parts);
+  out.push(r.flush());
+  return out.samples();
+}
+
+/** ES2024 resizable ArrayBuffer (V8 11.1+, Node 20+); the project's TypeScript lib is ES2022. */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  resize(byteLength: number): void;
+}
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableArrayBuffer;
+
+/** The largest `maxByteLength` V8 accepts for a resizable ArrayBuffer (2³² bytes: 2³⁰ float32 samples). */
+const MAX_MONO_BYTES = 2 ** 32;
+
+/**
+ * Float32 samples appended block by block to one resizable ArrayBuffer. V8 reserves `maxByteLength` of
+ * address space up front and commits memory only as the buffer grows, in place: no block is copied twice
+ * and no second array of the whole signal ever exists.
+ */
+export class MonoBuffer {
+  private readonly buf = new ResizableArrayBuffer(0, { maxByteLength: MAX_MONO_BYTES });
+  private length = 0;
+
+  constructor(private readonly path: string, private readonly sampleRate: number) {}
+
+  push(x: Float32Array): void {
+    const bytes = (this.length + x.length) * 4;
+    if (bytes > MAX_MONO_BYTES) {
+      const hours = MAX_MONO_BYTES / 4 / this.sampleRate / 3600;
+      throw new AudioError('too-large', this.path, `more than ${MAX_MONO_BYTES / 4} samples at ${this.sampleRate} Hz (${hours.toFixed(1)} h) do not fit one buffer; split the recording`);
+    }
+    this.buf.resize(bytes);
+    new Float32Array(this.buf, this.length * 4, x.length).set(x);
+    this.length += x.length;
+  }
+
+  /** The samples pushed so far (a view; later pushes do not change its length). */
+  samples(): Float32Array {
+    return new Float32Array(this.buf, 0, this.length);
+  }
 }
 
 function concat(parts: readonly Float32Array[]): Float32Array {
