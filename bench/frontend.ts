@@ -5,20 +5,23 @@
  *    files in name order, each decoded and resampled to 16 kHz mono s16 by ffmpeg and concatenated; a
  *    32 kHz copy (ffmpeg resampler) for EfficientAT. Both are PCM16 WAVs in a temp folder that both
  *    sides read, so both see the same samples.
- * 2. Times each front end over the whole file (HeAR: consecutive 2-s clips), best of `--repeat`, after a
- *    10-s warm-up.
+ * 2. Times each front end over the whole file (HeAR: consecutive 2-s clips), `--repeat` times after a
+ *    10-s warm-up, with the spectrogram kernels chosen by `--kernels` (auto: WebAssembly SIMD where
+ *    available; js: the JavaScript specification; see src/audio/mel-stft.ts).
  * 3. After each front end, spawns bench/frontend_torchaudio.py (Debian python3 with torch,
- *    torch.set_num_threads(1)) for the same computation. Prints seconds of audio per wall second for
- *    both and the speed-up (torch time / pneuma time) in wall time and in process CPU time (the latter
- *    is steadier when other work shares the machine).
+ *    torch.set_num_threads(1)) for the same computation, also `--repeat` times. Prints the medians over
+ *    the repeats: seconds of audio per wall second for both and the speed-up (torch time / pneuma time)
+ *    in wall time and in process CPU time (the latter is steadier when other work shares the machine).
  *
- *   node --import tsx bench/frontend.ts [--minutes 60] [--repeat 1] [--kinds opera,hear,kaldi,m2d,efficientat] [--no-torch]
+ *   node --import tsx bench/frontend.ts [--minutes 60] [--repeat 1] [--kinds opera,hear,kaldi,m2d,efficientat]
+ *     [--kernels auto|js|wasm] [--no-torch]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FRONTENDS, FRONTEND_KINDS, createFrontEnd, type FrontEndKind } from '../src/audio/frontend.ts';
+import type { KernelChoice } from '../src/audio/kernel-choice.ts';
 import { decodeWav, encodeWav } from '../src/audio/wav.ts';
 import { writeFileAtomic } from '../src/platform/node/index.ts';
 
@@ -30,8 +33,11 @@ const opt = (name: string, dflt: string): string => {
 const minutes = Number(opt('minutes', '60'));
 const repeat = Number(opt('repeat', '1'));
 const kinds = opt('kinds', FRONTEND_KINDS.join(',')).split(',') as FrontEndKind[];
+const kernels = opt('kernels', 'auto') as KernelChoice;
 const withTorch = !args.includes('--no-torch');
 for (const k of kinds) if (!FRONTEND_KINDS.includes(k)) throw new Error(`unknown front end ${k}`);
+if (!['auto', 'js', 'wasm'].includes(kernels)) throw new Error(`unknown --kernels ${kernels}`);
+if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat must be a positive integer`);
 
 const DATA = new URL('../../shared/data/', import.meta.url).pathname;
 const dir = join(tmpdir(), 'pneuma-bench-frontend');
@@ -66,6 +72,7 @@ function prepare(): void {
   const tmp32 = `${wav32}.tmp.wav`;
   ffmpeg(['-y', '-i', wav16, '-ar', '32000', '-c:a', 'pcm_s16le', tmp32]);
   writeFileAtomic(wav32, readFileSync(tmp32));
+  rmSync(tmp32);
 }
 
 function load(path: string, rate: number): Float32Array {
@@ -75,18 +82,24 @@ function load(path: string, rate: number): Float32Array {
 }
 
 interface Row {
-  /** Best wall-clock seconds. */
+  /** Median wall-clock seconds over the repeats. */
   seconds: number;
-  /** Process CPU seconds of that run (robust against other load on the machine). */
+  /** Median process CPU seconds over the repeats (robust against other load on the machine). */
   cpu: number;
   shape: number[];
   mean: number;
   std: number;
 }
 
+const median = (v: number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
+};
+
 function runTs(kind: FrontEndKind, x: Float32Array): Row {
   const cfg = FRONTENDS[kind];
-  const fe = createFrontEnd(cfg);
+  const fe = createFrontEnd(cfg, kernels);
   const sr = cfg.sampleRate;
   const all = (y: Float32Array): { data: Float32Array[]; shape: number[] } => {
     if (kind !== 'hear') {
@@ -98,19 +111,16 @@ function runTs(kind: FrontEndKind, x: Float32Array): Row {
     return { data, shape: [data.length, 192, 128] };
   };
   all(x.subarray(0, sr * 10));
-  let best = Infinity;
-  let cpu = Infinity;
+  const walls: number[] = [];
+  const cpus: number[] = [];
   let last: { data: Float32Array[]; shape: number[] } = { data: [], shape: [] };
   for (let r = 0; r < repeat; r++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     last = all(x);
-    const wall = (performance.now() - t0) / 1000;
+    walls.push((performance.now() - t0) / 1000);
     const c = process.cpuUsage(c0);
-    if (wall < best) {
-      best = wall;
-      cpu = (c.user + c.system) / 1e6;
-    }
+    cpus.push((c.user + c.system) / 1e6);
   }
   let sum = 0;
   let sq = 0;
@@ -123,7 +133,7 @@ function runTs(kind: FrontEndKind, x: Float32Array): Row {
     cnt += d.length;
   }
   const mean = sum / cnt;
-  return { seconds: best, cpu, shape: last.shape, mean, std: Math.sqrt(Math.max(0, sq / cnt - mean * mean)) };
+  return { seconds: median(walls), cpu: median(cpus), shape: last.shape, mean, std: Math.sqrt(Math.max(0, sq / cnt - mean * mean)) };
 }
 
 function runTorch(kind: FrontEndKind): Row {
@@ -142,7 +152,7 @@ function runTorch(kind: FrontEndKind): Row {
 prepare();
 const audio = { 16000: load(wav16, 16000), 32000: load(wav32, 32000) };
 const audioSeconds = audio[16000].length / 16000;
-console.log(`front ends on ${(audioSeconds / 60).toFixed(1)} min of real 16 kHz audio (${wav16}), best of ${repeat}, one thread`);
+console.log(`front ends on ${(audioSeconds / 60).toFixed(1)} min of real 16 kHz audio (${wav16}), median of ${repeat}, one thread, kernels ${kernels}`);
 const ts = new Map<string, Row>();
 const torch = new Map<string, Row>();
 // each front end, then its torch counterpart right after, so both see similar machine load

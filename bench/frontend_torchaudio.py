@@ -1,9 +1,10 @@
 """Reference timings for bench/frontend.ts: the same five front ends computed with torch/torchaudio.
 
 Run by bench/frontend.ts (not by hand): reads the 16 kHz and 32 kHz WAV files it prepared, computes each
-front end over the whole file on one thread (torch.set_num_threads(1)) and prints one JSON object per
-line: {"kind", "seconds" (wall), "cpu" (process CPU seconds), "shape", "mean", "std"}. Each computation is written from the published
-formulas (see src/audio/frontend-*.ts), using torchaudio's transforms where torchaudio has them:
+front end over the whole file on one thread (torch.set_num_threads(1)), --repeat times, and prints one
+JSON object per line: {"kind", "seconds" (median wall), "cpu" (median process CPU seconds), "shape", "mean",
+"std"}. Each computation is written from the published formulas (see src/audio/frontend-*.ts), using
+torchaudio's transforms where torchaudio has them:
 
 - opera: torchaudio MelSpectrogram (centre, constant pad, Slaney scale and norm) + power_to_db(ref=max,
   top_db=80) + min-max, transposed to [T, 64];
@@ -17,6 +18,7 @@ formulas (see src/audio/frontend-*.ts), using torchaudio's transforms where torc
 import argparse
 import json
 import math
+import statistics
 import time
 
 import torch
@@ -115,15 +117,14 @@ def main():
         x = audio[rate]
         with torch.no_grad():
             fn(x[: rate * 1000 * 10])
-            best, cpu = float("inf"), float("inf")
+            walls, cpus = [], []
             for _ in range(args.repeat):
                 c0 = time.process_time()
                 t0 = time.perf_counter()
                 out = fn(x)
-                wall = time.perf_counter() - t0
-                if wall < best:
-                    best, cpu = wall, time.process_time() - c0
-        print(json.dumps({"kind": kind, "seconds": best, "cpu": cpu, "shape": list(out.shape),
+                walls.append(time.perf_counter() - t0)
+                cpus.append(time.process_time() - c0)
+        print(json.dumps({"kind": kind, "seconds": statistics.median(walls), "cpu": statistics.median(cpus), "shape": list(out.shape),
                           "mean": float(out.double().mean()), "std": float(out.double().std())}), flush=True)
 
 

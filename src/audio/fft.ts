@@ -42,6 +42,12 @@ function factorRadices(n: number): Radix[] | null {
   return r === 1 ? out : null;
 }
 
+/** The Stockham passes of a complex DFT of length n, or null when n has a prime factor above 5. */
+export function stockhamPasses(n: number): Pass[] | null {
+  const radices = factorRadices(n);
+  return radices ? planPasses(n, radices) : null;
+}
+
 function planPasses(n: number, radices: readonly Radix[]): Pass[] {
   const passes: Pass[] = [];
   let l = 1;
@@ -149,11 +155,11 @@ export class ComplexFft {
   constructor(n: number) {
     requireInt('ComplexFft', 'n', n, 1);
     this.n = n;
-    const radices = factorRadices(n);
-    this.passes = radices ? planPasses(n, radices) : [];
-    this.bluestein = radices ? null : new Bluestein(n);
-    this.scratchRe = new Float64Array(radices ? n : 0);
-    this.scratchIm = new Float64Array(radices ? n : 0);
+    const passes = stockhamPasses(n);
+    this.passes = passes ?? [];
+    this.bluestein = passes ? null : new Bluestein(n);
+    this.scratchRe = new Float64Array(passes ? n : 0);
+    this.scratchIm = new Float64Array(passes ? n : 0);
   }
 
   /** In place: (re, im) ← DFT(re, im). Both arrays must hold at least n values; only the first n are used. */

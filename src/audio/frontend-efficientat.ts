@@ -8,11 +8,12 @@
  * Output float32 [128, T] (rows = mel bands), T = 1 + floor((N − 1)/320). Training-time randomised
  * fmin/fmax and masking are not part of the eval front end.
  */
-import { PowerStft } from './stft.ts';
-import { kaldiMelBank, SparseMel } from './mel.ts';
+import { MelStft } from './mel-stft.ts';
+import type { KernelChoice } from './kernel-choice.ts';
+import { kaldiMelBank } from './mel.ts';
 import { makeWindow, padWindowCenter, type WindowKind } from './window.ts';
 import { tensor, type HostTensor } from '../tensor/index.ts';
-import { transpose } from './frontend-layout.ts';
+import { transposeBlock } from './frontend-layout.ts';
 
 export interface EfficientAtFrontEnd {
   readonly kind: 'efficientat';
@@ -44,27 +45,29 @@ export const EFFICIENTAT_FRONTEND: EfficientAtFrontEnd = {
   scale: 5,
 };
 
-export function buildEfficientAt(cfg: EfficientAtFrontEnd): (x: Float32Array) => HostTensor<'float32'> {
-  const stft = new PowerStft({
-    window: padWindowCenter(makeWindow(cfg.window, cfg.winLength), cfg.nFft),
-    hop: cfg.hop,
-    nFft: cfg.nFft,
-    padding: cfg.padding,
-    signal: { kind: 'preemphasis', coefficient: cfg.preemphasis },
-    removeDc: false,
-    framePreemphasis: 0,
-  });
-  const mel = new SparseMel(kaldiMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }));
-  const M = mel.nMels;
-  const row = new Float64Array(M);
+export function buildEfficientAt(cfg: EfficientAtFrontEnd, kernels: KernelChoice = 'auto'): (x: Float32Array) => HostTensor<'float32'> {
+  const melStft = new MelStft(
+    {
+      window: padWindowCenter(makeWindow(cfg.window, cfg.winLength), cfg.nFft),
+      hop: cfg.hop,
+      nFft: cfg.nFft,
+      padding: cfg.padding,
+      signal: { kind: 'preemphasis', coefficient: cfg.preemphasis },
+      removeDc: false,
+      framePreemphasis: 0,
+    },
+    kaldiMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }),
+    kernels,
+  );
+  const M = melStft.nMels;
+  const { logOffset, shift, scale } = cfg;
   return (x) => {
-    const T = stft.numFrames(x.length);
-    const rows = new Float32Array(T * M);
-    stft.run(x, (t, p) => {
-      mel.apply(p, row, 0);
-      const o = t * M;
-      for (let m = 0; m < M; m++) rows[o + m] = (Math.log((row[m] as number) + cfg.logOffset) + cfg.shift) / cfg.scale;
+    const T = melStft.numFrames(x.length);
+    const out = new Float32Array(T * M);
+    melStft.run(x, (t0, rows, count) => {
+      for (let i = 0; i < count * M; i++) rows[i] = (Math.log((rows[i] as number) + logOffset) + shift) / scale;
+      transposeBlock(rows, count, M, out, t0, T);
     });
-    return tensor('float32', [M, T], transpose(rows, T, M));
+    return tensor('float32', [M, T], out);
   };
 }

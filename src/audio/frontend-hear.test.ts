@@ -125,3 +125,14 @@ test('clips longer than 2 s and empty clips are refused with a typed error', () 
   assert.throws(() => computeFrontEnd(HEAR, new Float32Array(32001), 16000), (e: unknown) => e instanceof FrontEndError && /at most 32000/.test(e.message));
   assert.throws(() => computeFrontEnd(HEAR, new Float32Array(0), 16000), FrontEndError);
 });
+
+test('a non-finite sample is refused by name with either kernel', () => {
+  for (const kernels of ['js', 'wasm'] as const) {
+    const run = buildHear(HEAR, kernels);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const x = clip('sine_1k_2s').slice(0, 20000);
+      x[1234] = bad;
+      assert.throws(() => run(x), (e: unknown) => e instanceof FrontEndError && new RegExp(`frontend hear: sample 1234 is ${bad}`).test(e.message), `${kernels} ${bad}`);
+    }
+  }
+});

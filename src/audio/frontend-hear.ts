@@ -13,10 +13,15 @@
  * Deliberate difference: the reference takes min and max over the whole [B, 32000] batch, so a clip's
  * features depend on the other clips in its batch. Here the min–max runs per clip, which equals the
  * reference called with a batch of one. Longer audio must be cut into clips by the caller.
+ *
+ * With kernels 'auto' or 'wasm', steps 2–5 run on WebAssembly SIMD kernels (frontend-hear-wasm.ts,
+ * mel-stft.ts, pcen.ts) that give the JavaScript path's results bit for bit.
  */
-import { PowerStft } from './stft.ts';
-import { tfMelBank, SparseMel } from './mel.ts';
-import { pcenInPlace, checkPcenParams, type PcenParams } from './pcen.ts';
+import { MelStft } from './mel-stft.ts';
+import type { KernelChoice } from './kernel-choice.ts';
+import { tfMelBank } from './mel.ts';
+import { Pcen, type PcenParams } from './pcen.ts';
+import { buildHearNormaliseKernel, type HearNormaliseKernel } from './frontend-hear-wasm.ts';
 import { resizeRowsBilinear } from './resize.ts';
 import { makeWindow, type WindowKind } from './window.ts';
 import { FrontEndError } from './frontend-errors.ts';
@@ -66,13 +71,27 @@ export interface HearPipeline {
   fromNormalised(y: Float32Array): HostTensor<'float32'>;
 }
 
-/** Step 1–2: padded, per-clip min–max normalised clip, float32 arithmetic as torch does it. */
-export function hearNormalise(cfg: HearFrontEnd, x: Float32Array): Float32Array {
+function checkClip(cfg: HearFrontEnd, x: Float32Array): void {
   const where = 'frontend hear';
   if (x.length === 0) throw new FrontEndError(where, 'empty clip');
   if (x.length > cfg.clipSamples) {
     throw new FrontEndError(where, `a clip holds at most ${cfg.clipSamples} samples, got ${x.length}; cut longer audio into clips first`);
   }
+}
+
+function refuseNonFinite(x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i] as number)) throw new FrontEndError('frontend hear', `sample ${i} is ${x[i]}`);
+  }
+}
+
+/** The float32 divisor of step 2 for a clip with minimum lo and maximum top. */
+const denominator = (cfg: HearFrontEnd, lo: number, top: number): number => Math.fround(Math.fround(top - lo) + cfg.normalise.eps);
+
+/** Step 1–2: padded, per-clip min–max normalised clip, float32 arithmetic as torch does it. */
+export function hearNormalise(cfg: HearFrontEnd, x: Float32Array): Float32Array {
+  checkClip(cfg, x);
+  refuseNonFinite(x);
   const f32 = Math.fround;
   const n = cfg.clipSamples;
   const y = new Float32Array(n);
@@ -85,42 +104,72 @@ export function hearNormalise(cfg: HearFrontEnd, x: Float32Array): Float32Array 
     if (v > top) top = v;
   }
   // max(f32(y − lo)) = f32(max y − lo): rounding is monotonic
-  const denom = f32(f32(top - lo) + cfg.normalise.eps);
+  const denom = denominator(cfg, lo, top);
   for (let i = 0; i < n; i++) y[i] = f32(f32(f32(f32((y[i] as number) - lo) / denom) * 2) - 1);
   return y;
 }
 
-export function buildHear(cfg: HearFrontEnd): HearPipeline {
-  checkPcenParams(cfg.pcen);
+export function buildHear(cfg: HearFrontEnd, kernels: KernelChoice = 'auto'): HearPipeline {
   if (cfg.normalise.kind !== 'min-max-per-clip') throw new FrontEndError('frontend hear', `unknown normalisation ${JSON.stringify(cfg.normalise)}`);
-  const stft = new PowerStft({
-    window: makeWindow(cfg.window, cfg.frameLength),
-    hop: cfg.hop,
-    nFft: cfg.nFft,
-    padding: cfg.padding,
-    signal: { kind: 'none' },
-    removeDc: false,
-    framePreemphasis: 0,
-  });
-  const mel = new SparseMel(tfMelBank({ sampleRate: cfg.sampleRate, nBins: stft.nBins, ...cfg.mel }));
-  const M = mel.nMels;
-  const e = new Float64Array(stft.numFrames(cfg.clipSamples) * M);
+  const melStft = new MelStft(
+    {
+      window: makeWindow(cfg.window, cfg.frameLength),
+      hop: cfg.hop,
+      nFft: cfg.nFft,
+      padding: cfg.padding,
+      signal: { kind: 'none' },
+      removeDc: false,
+      framePreemphasis: 0,
+    },
+    tfMelBank({ sampleRate: cfg.sampleRate, nBins: Math.floor(cfg.nFft / 2) + 1, ...cfg.mel }),
+    kernels,
+  );
+  const M = melStft.nMels;
+  const pcenStream = new Pcen(M, cfg.pcen, kernels);
+  const fast = kernels === 'js' ? null : normaliseKernel(cfg.clipSamples, kernels === 'wasm');
+  // steps 1–2 into the kernel's clip area (bit-identical to hearNormalise), valid until the next call
+  const normalise = (x: Float32Array): Float32Array => {
+    if (!fast) return hearNormalise(cfg, x);
+    checkClip(cfg, x);
+    fast.clip.set(x);
+    fast.clip.fill(0, x.length);
+    const [lo, top] = fast.range();
+    if (!(Number.isFinite(lo) && Number.isFinite(top))) refuseNonFinite(x);
+    fast.scale(lo, denominator(cfg, lo, top));
+    return fast.clip;
+  };
+  const e = new Float64Array(melStft.numFrames(cfg.clipSamples) * M);
   const pcen = (y: Float32Array): number => {
     if (y.length !== cfg.clipSamples) throw new FrontEndError('frontend hear', `a normalised clip must hold ${cfg.clipSamples} samples, got ${y.length}`);
-    const T = stft.run(y, (t, p) => mel.apply(p, e, t * M));
-    pcenInPlace(e, T, M, cfg.pcen);
-    return T;
+    pcenStream.reset();
+    return melStft.run(y, (t0, rows, count) => {
+      pcenStream.apply(rows, 0, count);
+      e.set(rows.subarray(0, count * M), t0 * M);
+    });
   };
   const fromNormalised = (y: Float32Array): HostTensor<'float32'> => {
     const T = pcen(y);
     const out = resizeRowsBilinear(e, T, M, cfg.resizeFrames, new Float32Array(cfg.resizeFrames * M));
     return tensor('float32', [cfg.resizeFrames, M], out);
   };
-  return Object.assign((x: Float32Array) => fromNormalised(hearNormalise(cfg, x)), {
+  return Object.assign((x: Float32Array) => fromNormalised(normalise(x)), {
     fromNormalised,
     pcenFrames(x: Float32Array): HostTensor<'float32'> {
-      const T = pcen(hearNormalise(cfg, x));
+      const T = pcen(normalise(x));
       return tensor('float32', [T, M], Float32Array.from(e));
     },
   });
+}
+
+function normaliseKernel(n: number, required: boolean): HearNormaliseKernel | null {
+  let kernel: HearNormaliseKernel | null = null;
+  let why = `clip length ${n} is not a multiple of 4`;
+  try {
+    kernel = buildHearNormaliseKernel(n);
+  } catch (e) {
+    // no WebAssembly, no SIMD support, or a synchronous compile refused by the host
+    why = e instanceof Error ? e.message : String(e);
+  }
+  if (!kernel && required) throw new FrontEndError('frontend hear', `the wasm normalisation kernel is unavailable: ${why}`);
+  return kernel;
 }

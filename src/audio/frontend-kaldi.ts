@@ -12,8 +12,9 @@
  * Output float32 [T, 128] (rows = frames). htk_compat only reorders the energy column, which is absent
  * without use_energy. AudioMAE's pad/cut to target_length and its dataset normalisation are not applied.
  */
-import { PowerStft } from './stft.ts';
-import { kaldiMelBank, SparseMel } from './mel.ts';
+import { MelStft } from './mel-stft.ts';
+import type { KernelChoice } from './kernel-choice.ts';
+import { kaldiMelBank } from './mel.ts';
 import { makeWindow, type WindowKind } from './window.ts';
 import { FrontEndError } from './frontend-errors.ts';
 import { tensor, type HostTensor } from '../tensor/index.ts';
@@ -54,14 +55,24 @@ export const KALDI_FRONTEND: KaldiFrontEnd = {
   logFloor: 1.1920928955078125e-7,
 };
 
-export function buildKaldi(cfg: KaldiFrontEnd): (x: Float32Array) => HostTensor<'float32'> {
+export function buildKaldi(cfg: KaldiFrontEnd, kernels: KernelChoice = 'auto'): (x: Float32Array) => HostTensor<'float32'> {
   const where = 'frontend kaldi';
   if (cfg.dither !== 0 || cfg.useEnergy !== false) throw new FrontEndError(where, 'dither and use_energy are not supported');
   if (!(cfg.logFloor > 0)) throw new FrontEndError(where, `logFloor must be > 0, got ${cfg.logFloor}`);
-  const window = makeWindow(cfg.window, cfg.frameLength);
-  const mel = new SparseMel(kaldiMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }));
-  const M = mel.nMels;
-  const row = new Float64Array(M);
+  const melStft = new MelStft(
+    {
+      window: makeWindow(cfg.window, cfg.frameLength),
+      hop: cfg.hop,
+      nFft: cfg.nFft,
+      padding: cfg.padding,
+      signal: cfg.removeClipMean ? { kind: 'subtract-f32', value: 0 } : { kind: 'none' },
+      removeDc: cfg.removeDcPerFrame,
+      framePreemphasis: cfg.preemphasis,
+    },
+    kaldiMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }),
+    kernels,
+  );
+  const M = melStft.nMels;
   const floor = cfg.logFloor;
   return (x) => {
     let mean = 0;
@@ -70,22 +81,13 @@ export function buildKaldi(cfg: KaldiFrontEnd): (x: Float32Array) => HostTensor<
       for (let i = 0; i < x.length; i++) sum += x[i] as number;
       mean = x.length > 0 ? sum / x.length : 0;
     }
-    const stft = new PowerStft({
-      window,
-      hop: cfg.hop,
-      nFft: cfg.nFft,
-      padding: cfg.padding,
-      signal: cfg.removeClipMean ? { kind: 'subtract-f32', value: mean } : { kind: 'none' },
-      removeDc: cfg.removeDcPerFrame,
-      framePreemphasis: cfg.preemphasis,
-    });
-    const T = stft.numFrames(x.length);
+    const T = melStft.numFrames(x.length);
     const out = new Float32Array(T * M);
-    stft.run(x, (t, p) => {
-      mel.apply(p, row, 0);
-      const o = t * M;
-      for (let m = 0; m < M; m++) out[o + m] = Math.log(Math.max(row[m] as number, floor));
-    });
+    const sink = (t0: number, rows: Float64Array, count: number): void => {
+      const o = t0 * M;
+      for (let i = 0; i < count * M; i++) out[o + i] = Math.log(Math.max(rows[i] as number, floor));
+    };
+    melStft.run(x, sink, cfg.removeClipMean ? { kind: 'subtract-f32', value: mean } : { kind: 'none' });
     return tensor('float32', [T, M], out);
   };
 }

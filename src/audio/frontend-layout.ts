@@ -16,3 +16,14 @@ export function transpose(x: Float32Array, rows: number, cols: number): Float32A
   }
   return out;
 }
+
+/**
+ * Writes a block of `count` rows of a row-major [·, cols] array into the column-major output
+ * out[c·T + t0 + r] = rows[r·cols + c] (the [cols, T] layout of a whole spectrogram with T frames).
+ */
+export function transposeBlock(rows: Float64Array, count: number, cols: number, out: Float32Array, t0: number, T: number): void {
+  for (let c = 0; c < cols; c++) {
+    const o = c * T + t0;
+    for (let r = 0; r < count; r++) out[o + r] = rows[r * cols + c] as number;
+  }
+}

@@ -7,11 +7,12 @@
  * Output float32 [nMels, T] (rows = mel bands low → high), T = 1 + floor(N/hop), before M2D's
  * checkpoint-specific (x − mean)/std.
  */
-import { PowerStft } from './stft.ts';
-import { librosaMelBank, SparseMel } from './mel.ts';
+import { MelStft } from './mel-stft.ts';
+import type { KernelChoice } from './kernel-choice.ts';
+import { librosaMelBank } from './mel.ts';
 import { makeWindow, type WindowKind } from './window.ts';
 import { tensor, type HostTensor } from '../tensor/index.ts';
-import { transpose } from './frontend-layout.ts';
+import { transposeBlock } from './frontend-layout.ts';
 
 export interface M2dFrontEnd {
   readonly kind: 'm2d';
@@ -35,27 +36,29 @@ export const M2D_FRONTEND: M2dFrontEnd = {
   logOffset: 1.1920928955078125e-7,
 };
 
-export function buildM2d(cfg: M2dFrontEnd): (x: Float32Array) => HostTensor<'float32'> {
-  const stft = new PowerStft({
-    window: makeWindow(cfg.window, cfg.nFft),
-    hop: cfg.hop,
-    nFft: cfg.nFft,
-    padding: cfg.padding,
-    signal: { kind: 'none' },
-    removeDc: false,
-    framePreemphasis: 0,
-  });
-  const mel = new SparseMel(librosaMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }));
-  const M = mel.nMels;
-  const row = new Float64Array(M);
+export function buildM2d(cfg: M2dFrontEnd, kernels: KernelChoice = 'auto'): (x: Float32Array) => HostTensor<'float32'> {
+  const melStft = new MelStft(
+    {
+      window: makeWindow(cfg.window, cfg.nFft),
+      hop: cfg.hop,
+      nFft: cfg.nFft,
+      padding: cfg.padding,
+      signal: { kind: 'none' },
+      removeDc: false,
+      framePreemphasis: 0,
+    },
+    librosaMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }),
+    kernels,
+  );
+  const M = melStft.nMels;
+  const off = cfg.logOffset;
   return (x) => {
-    const T = stft.numFrames(x.length);
-    const rows = new Float32Array(T * M);
-    stft.run(x, (t, p) => {
-      mel.apply(p, row, 0);
-      const o = t * M;
-      for (let m = 0; m < M; m++) rows[o + m] = Math.log((row[m] as number) + cfg.logOffset);
+    const T = melStft.numFrames(x.length);
+    const out = new Float32Array(T * M);
+    melStft.run(x, (t0, rows, count) => {
+      for (let i = 0; i < count * M; i++) rows[i] = Math.log((rows[i] as number) + off);
+      transposeBlock(rows, count, M, out, t0, T);
     });
-    return tensor('float32', [M, T], transpose(rows, T, M));
+    return tensor('float32', [M, T], out);
   };
 }

@@ -8,8 +8,9 @@
  * output float32 [T, nMels] (rows = frames), T = 1 + floor(N/hop). Silence trimming, padding and
  * splitting are separate steps (src/audio/trim.ts, segment.ts).
  */
-import { PowerStft } from './stft.ts';
-import { librosaMelBank, SparseMel, type MelScale } from './mel.ts';
+import { MelStft } from './mel-stft.ts';
+import type { KernelChoice } from './kernel-choice.ts';
+import { librosaMelBank, type MelScale } from './mel.ts';
 import { powerToDbInPlace } from './db.ts';
 import { makeWindow, type WindowKind } from './window.ts';
 import { tensor, type HostTensor } from '../tensor/index.ts';
@@ -38,26 +39,25 @@ export const OPERA_FRONTEND: OperaFrontEnd = {
   normalise: 'min-max',
 };
 
-export function buildOpera(cfg: OperaFrontEnd): (x: Float32Array) => HostTensor<'float32'> {
-  const stft = new PowerStft({
-    window: makeWindow(cfg.window, cfg.nFft),
-    hop: cfg.hop,
-    nFft: cfg.nFft,
-    padding: cfg.padding,
-    signal: { kind: 'none' },
-    removeDc: false,
-    framePreemphasis: 0,
-  });
-  const mel = new SparseMel(librosaMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }));
-  const M = mel.nMels;
-  const row = new Float64Array(M);
+export function buildOpera(cfg: OperaFrontEnd, kernels: KernelChoice = 'auto'): (x: Float32Array) => HostTensor<'float32'> {
+  const melStft = new MelStft(
+    {
+      window: makeWindow(cfg.window, cfg.nFft),
+      hop: cfg.hop,
+      nFft: cfg.nFft,
+      padding: cfg.padding,
+      signal: { kind: 'none' },
+      removeDc: false,
+      framePreemphasis: 0,
+    },
+    librosaMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }),
+    kernels,
+  );
+  const M = melStft.nMels;
   return (x) => {
-    const T = stft.numFrames(x.length);
+    const T = melStft.numFrames(x.length);
     const s = new Float64Array(T * M);
-    stft.run(x, (t, p) => {
-      mel.apply(p, row, 0);
-      s.set(row, t * M);
-    });
+    melStft.run(x, (t0, rows, count) => s.set(rows.subarray(0, count * M), t0 * M));
     powerToDbInPlace(s, { ref: { kind: 'max' }, amin: cfg.db.amin, topDb: cfg.db.topDb });
     let lo = Infinity;
     let hi = -Infinity;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FRONTENDS, FRONTEND_KINDS, computeFrontEnd, createFrontEnd, frontEndOutputShape, type FrontEndConfig } from './frontend.ts';
 import { FrontEndError } from './frontend-errors.ts';
 import { hzToMel, melToHz, numpyLinspace } from './mel.ts';
-import { configHash } from '../util/index.ts';
+import { configHash, Rng } from '../util/index.ts';
 
 function sine(hz: number, sr: number, n: number, amp: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / sr));
@@ -105,4 +105,26 @@ test('OPERA: a constant-power spectrogram (max = min) is returned unnormalised, 
   // all-zero input: every cell is 10·log10(amin) − 10·log10(amin) = 0 dB
   const out = computeFrontEnd(FRONTENDS.opera, new Float32Array(4096), 16000);
   assert.ok(out.data.every((v) => v === 0));
+});
+
+test("every front end gives bit-identical outputs with the 'js' and 'wasm' kernels", () => {
+  const rng = Rng.seeded(11);
+  const noisy = (sr: number, n: number): Float32Array => {
+    const x = sine(523, sr, n, 0.3);
+    for (let i = 0; i < n; i++) x[i] = Math.fround((x[i] as number) + 0.05 * (rng.uniform() - 0.5));
+    return x;
+  };
+  for (const kind of FRONTEND_KINDS) {
+    const cfg = FRONTENDS[kind];
+    const sr = cfg.sampleRate;
+    const js = createFrontEnd(cfg, 'js');
+    const wasm = createFrontEnd(cfg, 'wasm');
+    for (const n of kind === 'hear' ? [32000, 6401] : [sr * 3 + 17, 1000]) {
+      const x = noisy(sr, n);
+      const a = js.compute(x, sr);
+      const b = wasm.compute(x, sr);
+      assert.deepEqual(b.shape, a.shape);
+      for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) assert.fail(`${kind} n=${n}: cell ${i}: js ${a.data[i]} wasm ${b.data[i]}`);
+    }
+  }
 });

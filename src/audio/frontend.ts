@@ -21,6 +21,7 @@ import { KALDI_FRONTEND, buildKaldi, type KaldiFrontEnd } from './frontend-kaldi
 import { M2D_FRONTEND, buildM2d, type M2dFrontEnd } from './frontend-m2d.ts';
 import { EFFICIENTAT_FRONTEND, buildEfficientAt, type EfficientAtFrontEnd } from './frontend-efficientat.ts';
 import { FrontEndError } from './frontend-errors.ts';
+import type { KernelChoice } from './kernel-choice.ts';
 import type { HostTensor } from '../tensor/index.ts';
 
 export type { OperaFrontEnd, HearFrontEnd, KaldiFrontEnd, M2dFrontEnd, EfficientAtFrontEnd };
@@ -39,7 +40,7 @@ export const FRONTENDS: { readonly [K in FrontEndKind]: Extract<FrontEndConfig, 
 
 export const FRONTEND_KINDS: readonly FrontEndKind[] = Object.keys(FRONTENDS) as FrontEndKind[];
 
-type Builder<K extends FrontEndKind> = (cfg: Extract<FrontEndConfig, { kind: K }>) => (x: Float32Array) => HostTensor<'float32'>;
+type Builder<K extends FrontEndKind> = (cfg: Extract<FrontEndConfig, { kind: K }>, kernels: KernelChoice) => (x: Float32Array) => HostTensor<'float32'>;
 
 const BUILDERS: { readonly [K in FrontEndKind]: Builder<K> } = {
   opera: buildOpera,
@@ -55,10 +56,14 @@ export interface FrontEnd {
   compute(samples: Float32Array, sampleRate: number): HostTensor<'float32'>;
 }
 
-export function createFrontEnd(cfg: FrontEndConfig): FrontEnd {
+/**
+ * `kernels` picks the spectrogram kernel (mel-stft.ts): 'auto' (WebAssembly SIMD where available),
+ * 'js' (the specification) or 'wasm'; all give bit-identical results.
+ */
+export function createFrontEnd(cfg: FrontEndConfig, kernels: KernelChoice = 'auto'): FrontEnd {
   const builder = BUILDERS[cfg.kind] as Builder<FrontEndKind> | undefined;
   if (!builder) throw new FrontEndError('frontend', `unknown front end kind ${JSON.stringify((cfg as { kind: unknown }).kind)}`);
-  const run = builder(cfg as never);
+  const run = builder(cfg as never, kernels);
   const where = `frontend ${cfg.kind}`;
   return {
     config: cfg,

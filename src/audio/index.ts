@@ -15,6 +15,8 @@ export * from './stft.ts';
 export * from './mel.ts';
 export * from './db.ts';
 export * from './pcen.ts';
+export * from './mel-stft.ts';
+export type { KernelChoice } from './kernel-choice.ts';
 export * from './resize.ts';
 export { FrontEndError } from './frontend-errors.ts';
 export * from './frontend.ts';

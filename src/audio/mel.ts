@@ -214,10 +214,11 @@ export function kaldiMelBank(p: KaldiMelParams): MelBank {
 export class SparseMel {
   readonly nMels: number;
   readonly nBins: number;
-  private readonly start: Int32Array;
-  private readonly end: Int32Array;
-  private readonly offset: Int32Array;
-  private readonly w: Float64Array;
+  /** Band m's non-zero weights cover bins [start[m], end[m]) and sit at w[offset[m] …] (read-only). */
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly offset: Int32Array;
+  readonly w: Float64Array;
 
   constructor(bank: MelBank) {
     const { nMels, nBins, weights } = bank;

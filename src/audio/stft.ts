@@ -50,9 +50,12 @@ export class PowerStft {
   /** Raw (pre-window) samples of a frame that needs padding or per-frame steps. */
   private readonly frame: Float64Array;
   private readonly power: Float64Array;
-  /** The window's non-zero support [w0, w1): samples outside it are never read when no per-frame step needs them. */
-  private readonly w0: number;
-  private readonly w1: number;
+  /**
+   * The frame samples [w0, w1) that are read: the window's non-zero support, or the whole frame when a
+   * per-frame step (DC removal, pre-emphasis) needs every sample.
+   */
+  readonly w0: number;
+  readonly w1: number;
 
   constructor(spec: StftSpec) {
     const F = spec.window.length;
@@ -65,11 +68,8 @@ export class PowerStft {
     if (!Number.isFinite(spec.framePreemphasis)) {
       throw new FrontEndError('stft', `framePreemphasis must be finite, got ${spec.framePreemphasis}`);
     }
-    const sig = spec.signal;
-    if (sig.kind === 'subtract-f32' ? !Number.isFinite(sig.value) : sig.kind === 'preemphasis' ? !Number.isFinite(sig.coefficient) : sig.kind !== 'none') {
-      throw new FrontEndError('stft', `bad signal transform ${JSON.stringify(sig)}`);
-    }
     this.spec = spec;
+    this.checkSignal(spec.signal);
     this.frameLength = F;
     this.fft = new RealFft(spec.nFft);
     this.nBins = this.fft.nBins;
@@ -113,9 +113,10 @@ export class PowerStft {
 
   /**
    * Computes every frame's power spectrum and passes it to `fn(t, power)`; `power` is a reused buffer of
-   * nBins values, valid only during the call. Returns the number of frames.
+   * nBins values, valid only during the call. Returns the number of frames. `signal` replaces the spec's
+   * signal transform for this call (same kind, e.g. another clip mean).
    */
-  run(x: ArrayLike<number>, fn: (t: number, power: Float64Array) => void): number {
+  run(x: ArrayLike<number>, fn: (t: number, power: Float64Array) => void, signal: SignalTransform = this.spec.signal): number {
     const T = this.numFrames(x.length);
     const n = this.signalLength(x.length);
     const { frame, power, w0, w1, spec } = this;
@@ -124,7 +125,7 @@ export class PowerStft {
     const win = spec.window;
     const offset = spec.padding === 'center-constant' || spec.padding === 'center-reflect' ? F >> 1 : 0;
     const reflect = spec.padding === 'center-reflect';
-    const sig = spec.signal;
+    const sig = this.checkSignal(signal);
     const sub = sig.kind === 'subtract-f32' ? Math.fround(sig.value) : 0;
     const pre = sig.kind === 'preemphasis' ? sig.coefficient : 0;
     // interior frames of an untransformed signal without per-frame steps go straight into the FFT
@@ -148,7 +149,7 @@ export class PowerStft {
             if (i < 0) i = -i;
             else if (i >= n) i = 2 * (n - 1) - i;
           }
-          frame[q] = i >= 0 && i < n ? this.sample(x, i) : 0;
+          frame[q] = i >= 0 && i < n ? transformedSample(x, i, sig) : 0;
         }
       }
       if (spec.removeDc) {
@@ -168,13 +169,21 @@ export class PowerStft {
     return T;
   }
 
-  /** Sample i of the transformed signal. */
-  private sample(x: ArrayLike<number>, i: number): number {
-    const sig = this.spec.signal;
-    if (sig.kind === 'subtract-f32') return Math.fround((x[i] as number) - Math.fround(sig.value));
-    if (sig.kind === 'preemphasis') return (x[i + 1] as number) - sig.coefficient * (x[i] as number);
-    return x[i] as number;
+  /** `signal` after checking that it is valid and of the spec's kind (which fixes the signal length). */
+  checkSignal(signal: SignalTransform): SignalTransform {
+    const bad = signal.kind === 'subtract-f32' ? !Number.isFinite(signal.value) : signal.kind === 'preemphasis' ? !Number.isFinite(signal.coefficient) : signal.kind !== 'none';
+    if (bad || signal.kind !== this.spec.signal.kind) {
+      throw new FrontEndError('stft', `bad signal transform ${JSON.stringify(signal)} for a spec with ${JSON.stringify(this.spec.signal)}`);
+    }
+    return signal;
   }
+}
+
+/** Sample i of the transformed signal. */
+export function transformedSample(x: ArrayLike<number>, i: number, sig: SignalTransform): number {
+  if (sig.kind === 'subtract-f32') return Math.fround((x[i] as number) - Math.fround(sig.value));
+  if (sig.kind === 'preemphasis') return (x[i + 1] as number) - sig.coefficient * (x[i] as number);
+  return x[i] as number;
 }
 
 /** Whole power spectrogram as float64 [T, n_fft/2+1] (rows are frames); for analysis and tests. */
