@@ -1,13 +1,14 @@
 /**
  * Named task suites. `opera` is OPERA's 19 tasks, `hear` the HeAR-style tasks on data Pneuma can
  * hold, `quick` a small set that runs on the development corpus (../shared/data) in minutes.
+ * `example` runs on the recordings bundled under assets/examples (a KAUH and a covid19-cough subset).
  * `local` is not a fixed list: it is every task whose dataset is present under a data root.
  */
 import { PneumaError } from '../util/index.ts';
 import type { DatasetId } from '../data/dataset-id.ts';
 import { tasks, type TaskId } from './tasks/index.ts';
 
-export const SUITE_IDS = ['opera', 'hear', 'quick', 'local'] as const;
+export const SUITE_IDS = ['opera', 'hear', 'quick', 'example', 'local'] as const;
 export type SuiteId = (typeof SUITE_IDS)[number];
 
 export const suites = {
@@ -21,6 +22,7 @@ export const suites = {
     'hear-covid19-cough-pooled',
   ],
   quick: ['hear-kauh-sex', 'hear-covid19-cough-telegram'],
+  example: ['kauh-obstructive', 'hear-covid19-cough-telegram'],
 } as const satisfies Record<Exclude<SuiteId, 'local'>, readonly TaskId[]>;
 
 export class SuiteError extends PneumaError {

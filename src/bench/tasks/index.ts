@@ -15,6 +15,7 @@ import { T13, T14, T15, T16, T17, T18 } from './opera-mmlung.ts';
 import { T19 } from './opera-nosemic.ts';
 import { hearKauhAge, hearKauhDiagnosis, hearKauhSex } from './hear-kauh.ts';
 import { hearCovidCallCentre, hearCovidPooled, hearCovidTelegram } from './hear-covid19-cough.ts';
+import { kauhObstructive } from './kauh-obstructive.ts';
 
 export const tasks = {
   T1,
@@ -39,6 +40,7 @@ export const tasks = {
   'hear-kauh-sex': hearKauhSex,
   'hear-kauh-age': hearKauhAge,
   'hear-kauh-diagnosis': hearKauhDiagnosis,
+  'kauh-obstructive': kauhObstructive,
   'hear-covid19-cough-callcentre': hearCovidCallCentre,
   'hear-covid19-cough-telegram': hearCovidTelegram,
   'hear-covid19-cough-pooled': hearCovidPooled,

@@ -25,7 +25,7 @@ test('every task is registered under its own id and uses an existing adapter; su
   for (const [suite, ids] of Object.entries(suites)) for (const id of ids) assert.ok(TASK_IDS.includes(id), `${suite}: ${id}`);
   assert.deepEqual(suites.opera, Array.from({ length: 19 }, (_, i) => `T${i + 1}`));
   assert.throws(() => suiteTasks('local'), SuiteError);
-  assert.deepEqual(localSuite(['kauh']), ['T10', 'hear-kauh-sex', 'hear-kauh-age', 'hear-kauh-diagnosis']);
+  assert.deepEqual(localSuite(['kauh']), ['T10', 'hear-kauh-sex', 'hear-kauh-age', 'hear-kauh-diagnosis', 'kauh-obstructive']);
   assert.deepEqual(suiteTasks('local', new Set(['icbhi', 'covid19-cough'] as const)), [
     'T7',
     'hear-covid19-cough-callcentre',
