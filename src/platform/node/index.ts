@@ -15,6 +15,9 @@ export { loadMono, readAudioFile, streamAudioFile, type LoadMonoOptions, type Re
 export { OrtNodeBackend, createOrtNodeBackend, loadOrt } from './ort-backend.ts';
 export { FileEmbeddingCache, EmbedCacheError, DEFAULT_CACHE_DIR } from './embed-cache.ts';
 export { NodeRecordingStore } from './bench-store.ts';
+export { CorpusStore, STORE_FORMAT, storeKey, type StoreSpec, type StoreJob, type StoreResult } from './corpus-store.ts';
+export { BatchPipeline, type PipelineOptions } from './pretrain-batches.ts';
+export { buildPretrainCorpus, type BuiltCorpus, type CorpusBuildOptions, type CorpusReport, type SourceReport } from './pretrain-corpus.ts';
 
 /** Register the Node backends in the default registry (idempotent). */
 export function registerNodeBackends(): void {
