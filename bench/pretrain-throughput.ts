@@ -126,7 +126,7 @@ async function epoch(c: Case): Promise<void> {
   try {
     const t0 = performance.now();
     const setup = await setupPretrain({
-      config, dataRoot: resolve(opt('data', '../shared/data')), init: null, steps: null, threads, storeRoot: resolve(opt('store', '.pneuma-cache/corpus')),
+      config, dataRoot: resolve(opt('data', '../shared/data')), holdoutRoots: [], init: null, steps: null, threads, storeRoot: resolve(opt('store', '.pneuma-cache/corpus')),
       quality: 'hq', workers: 2, log: (l) => console.log(`    ${l}`),
     });
     const prep = (performance.now() - t0) / 1000;

@@ -14,7 +14,7 @@ import type { Manifest } from '../data/manifest.ts';
 import { PneumaError } from '../util/index.ts';
 import { deviceOf } from './device.ts';
 import { type EvalFold, foldsOf } from './eval-folds.ts';
-import type { DatasetSummary, Failure, Skipped } from './runner-types.ts';
+import type { DatasetSummary, Failure, Skipped, SubjectExclusion } from './runner-types.ts';
 import type { AnyTaskSpec, SplitVariant, TaskSpec } from './task.ts';
 import { resolveTask, type ResolvedTask, type ResolvedVariant } from './tasks/resolve.ts';
 
@@ -51,6 +51,8 @@ export interface Preparation {
   readonly failures: Failure[];
   readonly warnings: string[];
   readonly datasets: DatasetSummary[];
+  /** Records removed per exclusion (same order as given). */
+  readonly excludedSubjects: { source: string; subjects: number; records: number }[];
 }
 
 function checkVariant(spec: AnyTaskSpec, v: ResolvedVariant, out: Preparation): EvalFold[] | null {
@@ -72,9 +74,25 @@ function checkVariant(spec: AnyTaskSpec, v: ResolvedVariant, out: Preparation): 
   return kept.length > 0 ? kept : null;
 }
 
-/** Scan, resolve and check every task; only the returned tasks' kept variants are embedded and probed. */
-export async function prepareTasks(specs: readonly AnyTaskSpec[], data: DirReader, splits: DirReader, failFast: boolean): Promise<Preparation> {
-  const out: Preparation = { tasks: [], skipped: [], failures: [], warnings: [], datasets: [] };
+/** The manifest without the records of excluded subjects; counts what each exclusion removed. */
+function withoutSubjects(m: Manifest, exclude: readonly SubjectExclusion[], counts: { records: number }[]): Manifest {
+  if (exclude.length === 0) return m;
+  const records = m.records.filter((r) => {
+    const key = `${r.dataset}:${r.subject}`;
+    const hit = exclude.findIndex((e) => e.subjects.has(key));
+    if (hit >= 0) (counts[hit] as { records: number }).records++;
+    return hit < 0;
+  });
+  return { ...m, records };
+}
+
+/**
+ * Scan, resolve and check every task; only the returned tasks' kept variants are embedded and probed.
+ * Records of subjects in `exclude` are removed from the manifests before anything else.
+ */
+export async function prepareTasks(specs: readonly AnyTaskSpec[], data: DirReader, splits: DirReader, failFast: boolean, exclude: readonly SubjectExclusion[] = []): Promise<Preparation> {
+  const counts = exclude.map((e) => ({ source: e.source, subjects: e.subjects.size, records: 0 }));
+  const out: Preparation = { tasks: [], skipped: [], failures: [], warnings: [], datasets: [], excludedSubjects: counts };
   const present = new Set<DatasetId>(await presentDatasets(data));
   const manifests = new Map<DatasetId, Manifest>();
   const tasks: PreparedTask[] = [];
@@ -85,9 +103,10 @@ export async function prepareTasks(specs: readonly AnyTaskSpec[], data: DirReade
     }
     let manifest = manifests.get(spec.dataset);
     if (manifest === undefined) {
-      manifest = await scanDataset(data, spec.dataset);
+      const scanned = await scanDataset(data, spec.dataset);
+      manifest = withoutSubjects(scanned, exclude, counts);
       manifests.set(spec.dataset, manifest);
-      out.datasets.push({ id: spec.dataset, records: manifest.records.length, problems: manifest.problems.length });
+      out.datasets.push({ id: spec.dataset, records: manifest.records.length, problems: manifest.problems.length, excluded: scanned.records.length - manifest.records.length });
     }
     // AnyTaskSpec is a union over datasets; the manifest scanned above is of spec.dataset
     const resolved: ResolvedTask = await resolveTask(spec as unknown as TaskSpec, manifest, { splits });

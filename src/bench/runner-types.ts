@@ -18,6 +18,8 @@ export interface BenchModel {
   readonly scaling: FeatureScaling;
   /** For people: encoder, weights and their source. */
   readonly description: string;
+  /** The subjects the model was pretrained on, when known (the CLI passes them on as RunOptions.excludeSubjects). */
+  readonly pretrainedOn?: SubjectExclusion;
 }
 
 /** Recordings under a data root, read by dataset and manifest path. */
@@ -66,6 +68,11 @@ export interface RunOptions {
   readonly efficiency?: boolean;
   /** Also train on all devices but one and test on that one, where a dataset records devices. */
   readonly unseenDevice?: boolean;
+  /**
+   * Subjects left out of every task for every model (the pretraining corpora of the models under test), so no
+   * model is scored on recordings of subjects it was trained on; the rows are then comparable across models.
+   */
+  readonly excludeSubjects?: readonly SubjectExclusion[];
   /** Throw the first task failure instead of recording it and going on. */
   readonly failFast?: boolean;
   /** Where probe jobs run (default: in this thread). */
@@ -105,8 +112,19 @@ export interface RocCurve {
 
 export interface DatasetSummary {
   readonly id: DatasetId;
+  /** Records scanned and kept (after `excluded`). */
   readonly records: number;
   readonly problems: number;
+  /** Records left out because their subject is in a pretraining corpus (RunOptions.excludeSubjects). */
+  readonly excluded: number;
+}
+
+/** Subjects never to evaluate on: those a model under test was pretrained on. */
+export interface SubjectExclusion {
+  /** For people: where the list comes from (a model id and its corpus.json). */
+  readonly source: string;
+  /** Dataset-scoped subject keys, `dataset:subject`. */
+  readonly subjects: ReadonlySet<string>;
 }
 
 /** What a report needs to know about a task besides its rows. */
@@ -129,6 +147,8 @@ export interface RunSummary {
   /** Mean reciprocal rank over the main rows scored by every model (null with fewer than 2 models). */
   readonly mrr: (ReciprocalRankResult & { readonly tasks: readonly string[] }) | null;
   readonly datasets: readonly DatasetSummary[];
+  /** The subject exclusions applied (RunOptions.excludeSubjects), with the records each removed. */
+  readonly excludedSubjects: readonly { readonly source: string; readonly subjects: number; readonly records: number }[];
   readonly embeddings: { readonly computed: number; readonly cached: number; readonly failed: number };
   /** Label mismatches and other findings that do not stop a task. */
   readonly warnings: readonly string[];

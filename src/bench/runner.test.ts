@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { makeTree, type DatasetTree } from '../../test/helpers/dataset-tree.ts';
 import { encodeWav } from '../audio/wav.ts';
 import { parseCsv } from '../data/csv.ts';
+import { scanDataset } from '../data/data-root.ts';
 import { committedSplitsReader } from '../platform/node/dir-reader.ts';
 import { FileEmbeddingCache } from '../platform/node/embed-cache.ts';
 import { NodeRecordingStore } from '../platform/node/bench-store.ts';
@@ -212,4 +213,20 @@ test('probe jobs in a worker pool, two at a time, give the same rows, failures a
   } finally {
     await pool.close();
   }
+});
+
+test("subjects of a model's pretraining corpus are left out of every task, for every model, and reported", async () => {
+  const { base } = await setup();
+  const m = await scanDataset(base.data, 'kauh');
+  const subjects = [...new Set(m.records.map((r) => r.subject))].sort().slice(0, 5);
+  const e = new FakeEmbedder();
+  const r = await runBenchmark({ ...base, tasks: [grouped], models: [model(e)], excludeSubjects: [{ source: 'fake (corpus.json)', subjects: new Set(subjects.map((s) => `kauh:${s}`)) }] });
+  const left = m.records.filter((x) => subjects.includes(x.subject)).length;
+  assert.equal(left, 15, 'three filter files per subject');
+  assert.equal(e.calls, 48 - left, 'recordings of excluded subjects are never embedded');
+  assert.equal(r.rows[0]?.n_test, 48 - left);
+  assert.deepEqual(r.excludedSubjects, [{ source: 'fake (corpus.json)', subjects: 5, records: left }]);
+  assert.deepEqual(r.datasets, [{ id: 'kauh', records: 48 - left, problems: 0, excluded: left }]);
+  const full = await runBenchmark({ ...base, tasks: [grouped], models: [model(new FakeEmbedder())] });
+  assert.notEqual(full.rows[0]?.run_id, r.rows[0]?.run_id, 'the run id covers the records used');
 });

@@ -81,7 +81,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunSummary> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new PneumaError('bench-config', `concurrency must be a positive integer, got ${concurrency}`);
   const probes = o.probes ?? localProbes;
   const t0 = performance.now();
-  const prep = await prepareTasks(o.tasks, o.data, o.splits, o.failFast === true);
+  const prep = await prepareTasks(o.tasks, o.data, o.splits, o.failFast === true, o.excludeSubjects ?? []);
   const prepare = (performance.now() - t0) / 1000;
   for (const s of prep.skipped) log(`skipped ${s.task}${s.split ? ` / ${s.split}` : ''}: ${s.reason}`);
   for (const f of prep.failures) log(`failed ${f.task} / ${f.split}: ${f.message}`);
@@ -152,6 +152,7 @@ export async function runBenchmark(o: RunOptions): Promise<RunSummary> {
     failures,
     mrr: rankModels(rows, o.models),
     datasets: prep.datasets,
+    excludedSubjects: prep.excludedSubjects,
     embeddings: { computed: phase.computed, cached: phase.cached, failed: phase.failed },
     warnings,
     timing: { prepare, embed: phase.seconds, probe: [...seconds.values()] },

@@ -25,4 +25,7 @@ test('JSON configs: unknown keys, wrong types and bad values are errors naming t
   bad((o) => (o['data']['synthetic'][0]['synthetic'] = undefined), /'data\.synthetic\[0\]\.synthetic' is required/);
   bad((o) => (o['optimizer']['noDecay'] = ['(']), /'optimizer\.noDecay\[0\]' is not a regular expression/);
   bad((o) => (o['schedule'] = { kind: 'cosine' }), /'schedule' lacks minLr/);
+  bad((o) => (o['data']['exclude'] = { suite: 'opera', holdout: { datasets: ['kauh'], fraction: 1, seed: 1, always: [] } }), /'data\.exclude\.holdout\.fraction' must be in \[0, 1\)/);
+  bad((o) => (o['data']['exclude'] = { suite: 'opera', holdout: { datasets: ['kauhh'], fraction: 0.5, seed: 1, always: [] } }), /'data\.exclude\.holdout\.datasets\[0\]' is not a dataset id/);
+  bad((o) => (o['data']['exclude'] = { suite: 'opera', holdout: { datasets: [], fraction: 0.5, seed: 1, always: [] } }), /'data\.exclude\.holdout' holds out nothing/);
 });

@@ -9,7 +9,7 @@ import { SUITE_IDS } from '../bench/suites.ts';
 import { checkGain, checkRowMask } from './augment.ts';
 import { checkColaHead } from './cola.ts';
 import { keptPatches } from './mae.ts';
-import type { PretrainConfig, SourceRule } from './config.ts';
+import type { PretrainConfig, SourceRule, SubjectHoldout } from './config.ts';
 import { SslConfigError } from './errors.ts';
 
 type Json = unknown;
@@ -169,14 +169,20 @@ export function parsePretrainConfig(json: Json, file: string): PretrainConfig {
   const length = len['steps'] !== undefined ? { steps: r.int(len['steps'], 'length.steps', 1) } : { epochs: r.int(len['epochs'], 'length.epochs', 1) };
   const val = r.obj(top['validation'], 'validation', ['fraction', 'splitSeed', 'every', 'maxBatches']);
   const data = r.obj(top['data'], 'data', ['root', 'ifMissing', 'sources', 'synthetic', 'exclude']);
-  const ex = r.obj(data['exclude'], 'data.exclude', [], ['tasks', 'suite']);
+  const ex = r.obj(data['exclude'], 'data.exclude', [], ['tasks', 'suite', 'holdout']);
+  const holdout = (): { holdout?: SubjectHoldout } => {
+    if (ex['holdout'] === undefined) return {};
+    const h = r.obj(ex['holdout'], 'data.exclude.holdout', ['datasets', 'fraction', 'seed', 'always']);
+    const datasets = r.strList(h['datasets'], 'data.exclude.holdout.datasets').map((d, i) => (isDatasetId(d) ? d : r.fail(`data.exclude.holdout.datasets[${i}]`, `is not a dataset id: ${d}`)));
+    return { holdout: { datasets, fraction: r.num(h['fraction'], 'data.exclude.holdout.fraction'), seed: r.int(h['seed'], 'data.exclude.holdout.seed', 0), always: r.strList(h['always'], 'data.exclude.holdout.always') } };
+  };
   const exclusion = (): PretrainConfig['data']['exclude'] => {
     if (ex['tasks'] !== undefined && ex['suite'] === undefined) {
       if (ex['tasks'] !== 'all') r.fail('data.exclude.tasks', "must be 'all'");
-      return { tasks: 'all' };
+      return { tasks: 'all', ...holdout() };
     }
-    if (ex['suite'] !== undefined && ex['tasks'] === undefined) return { suite: r.oneOf(ex['suite'], 'data.exclude.suite', SUITE_IDS) };
-    return r.fail('data.exclude', "must be { tasks: 'all' } or { suite: <suite id> }");
+    if (ex['suite'] !== undefined && ex['tasks'] === undefined) return { suite: r.oneOf(ex['suite'], 'data.exclude.suite', SUITE_IDS), ...holdout() };
+    return r.fail('data.exclude', "must be { tasks: 'all' } or { suite: <suite id> }, with an optional holdout");
   };
   const exclude = exclusion();
   const cfg: PretrainConfig = {
@@ -258,4 +264,9 @@ export function checkPretrainConfig(cfg: PretrainConfig, where: string): void {
     });
   }
   if (cfg.data.root === null && cfg.data.synthetic.length === 0) bad('data', 'has no root and no synthetic sources');
+  const h = cfg.data.exclude.holdout;
+  if (h !== undefined) {
+    if (!(h.fraction >= 0 && h.fraction < 1)) bad('data.exclude.holdout.fraction', 'must be in [0, 1)');
+    if (h.datasets.length === 0 && h.always.length === 0) bad('data.exclude.holdout', 'holds out nothing: give datasets or always');
+  }
 }

@@ -96,8 +96,26 @@ export interface SourceRule {
   readonly synthetic?: SyntheticAudio;
 }
 
-/** Which benchmark tasks' test data the corpus must not contain: every registered task, or a suite's. */
-export type Exclusion = { readonly tasks: 'all' } | { readonly suite: SuiteId };
+/**
+ * Subjects held out of the corpus whatever the tasks say, so that a pretrained model can be benchmarked on
+ * subjects it never heard (the HeAR-style tasks cross-validate over a whole dataset, so their test-split
+ * exclusion would leave nothing of it to pretrain on). Per dataset, the subjects are ordered by
+ * sha256(`seed:dataset:subject`) and the first ⌈fraction·n⌉ are held out, together with every subject that has
+ * a recording under one of the `always` data roots.
+ */
+export interface SubjectHoldout {
+  readonly datasets: readonly DatasetId[];
+  readonly fraction: number;
+  readonly seed: number;
+  /** Data roots (one folder per dataset; relative paths as `root`) whose subjects are always held out. */
+  readonly always: readonly string[];
+}
+
+/**
+ * Which benchmark tasks' test data the corpus must not contain (every registered task, or a suite's), and
+ * optionally a subject hold-out.
+ */
+export type Exclusion = ({ readonly tasks: 'all' } | { readonly suite: SuiteId }) & { readonly holdout?: SubjectHoldout };
 
 export interface DataConfig {
   /**

@@ -11,7 +11,7 @@ import type { DatasetId } from '../data/dataset-id.ts';
 import type { Manifest } from '../data/manifest.ts';
 import { tasks } from '../bench/tasks/index.ts';
 import { NodeDirReader, committedSplitsReader } from '../platform/node/dir-reader.ts';
-import { type CorpusRecord, type StoredRecord, assertCorpusClean, selectCorpus, splitCorpus, testExclusion } from './corpus.ts';
+import { type CorpusRecord, type StoredRecord, assertCorpusClean, holdoutExclusion, mergeExclusions, selectCorpus, splitCorpus, testExclusion } from './corpus.ts';
 import { operaSource } from './corpus-rules.ts';
 import { CorpusLeakError } from './errors.ts';
 
@@ -74,4 +74,26 @@ test('maxRecords keeps a seeded subset; the split holds out ⌈fraction·n⌉ pe
   const again = splitCorpus([stored], [a.rule], 64, { needsCrop: true, valFraction: 0.1, splitSeed: 1337, storeKey: 'k' });
   assert.equal(again.fingerprint, corpus.fingerprint);
   assert.notEqual(splitCorpus([stored], [a.rule], 64, { needsCrop: true, valFraction: 0.1, splitSeed: 1, storeKey: 'k' }).fingerprint, corpus.fingerprint);
+});
+
+test('a subject hold-out keeps ⌈fraction·n⌉ subjects drawn by hash plus the always list out of the corpus', async () => {
+  const manifests = await kauh();
+  const subjects = [...new Set((manifests.get('kauh') as Manifest).records.map((r) => r.subject))].sort();
+  assert.equal(subjects.length, 12);
+  const h = { datasets: ['kauh' as const], fraction: 0.25, seed: 7, always: [] };
+  const a = holdoutExclusion(h, manifests, new Set(['kauh:P107']));
+  const drawn = holdoutExclusion(h, manifests, new Set());
+  assert.equal(drawn.subjects.size, 3, '⌈0.25 · 12⌉');
+  assert.deepEqual([...holdoutExclusion(h, manifests, new Set()).subjects], [...drawn.subjects], 'deterministic');
+  assert.notDeepEqual([...holdoutExclusion({ ...h, seed: 8 }, manifests, new Set()).subjects].sort(), [...drawn.subjects].sort(), 'the seed matters');
+  assert.ok(a.subjects.has('kauh:P107'));
+  assert.equal(a.subjects.size, drawn.subjects.has('kauh:P107') ? 3 : 4);
+  assert.deepEqual(a.perVariant, [{ task: 'holdout', variant: 'kauh', records: 3 * a.subjects.size, subjects: a.subjects.size }]);
+  const none = { tasks: [], records: new Set<string>(), subjects: new Set<string>(), perVariant: [] };
+  const merged = mergeExclusions(none, a);
+  const [sel] = selectCorpus([operaSource('kauh', 'cola')], manifests, merged, 1);
+  assert.equal(sel?.records.length, 36 - 3 * a.subjects.size);
+  assert.ok(sel?.records.every((r) => !a.subjects.has(r.subject)));
+  assertCorpusClean(sel?.records ?? [], merged);
+  assert.equal(holdoutExclusion({ ...h, datasets: [] }, manifests, new Set()).subjects.size, 0, 'only the named datasets are drawn from');
 });

@@ -22,8 +22,8 @@ import type { DirReader } from '../data/dir-reader.ts';
 import type { Manifest } from '../data/manifest.ts';
 import type { AnyTaskSpec, TaskSpec } from '../bench/task.ts';
 import { resolveTask } from '../bench/tasks/resolve.ts';
-import { configHash } from '../util/index.ts';
-import type { SourceRule } from './config.ts';
+import { configHash, sha256Hex } from '../util/index.ts';
+import type { SourceRule, SubjectHoldout } from './config.ts';
 import { CorpusError, CorpusLeakError } from './errors.ts';
 import { streamRng } from './sampler.ts';
 
@@ -85,6 +85,39 @@ export async function testExclusion(specs: readonly AnyTaskSpec[], manifests: Re
     }
   }
   return { tasks, records, subjects, perVariant };
+}
+
+/**
+ * The subjects a `SubjectHoldout` keeps out of the corpus (see its doc): per dataset of `h.datasets` that has a
+ * manifest, the first ⌈fraction·n⌉ subjects in sha256(`seed:dataset:subject`) order, plus `always` (dataset-scoped
+ * subject keys, e.g. every subject with a recording in the bundled examples). Returned as an exclusion to merge.
+ */
+export function holdoutExclusion(h: SubjectHoldout, manifests: ReadonlyMap<DatasetId, Manifest>, always: ReadonlySet<string>): TestExclusion {
+  const subjects = new Set<string>();
+  const perVariant: TaskExclusion[] = [];
+  for (const [dataset, m] of [...manifests].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const all = [...new Set(m.records.map((r) => r.subject))];
+    const drawn = new Set<string>();
+    if (h.datasets.includes(dataset)) {
+      const ranked = all.map((s) => ({ s, k: sha256Hex(`${h.seed}:${dataset}:${s}`) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+      for (const { s } of ranked.slice(0, Math.ceil(h.fraction * all.length))) drawn.add(s);
+    }
+    for (const s of all) if (always.has(subjectKey(dataset, s))) drawn.add(s);
+    if (drawn.size === 0) continue;
+    for (const s of drawn) subjects.add(subjectKey(dataset, s));
+    perVariant.push({ task: 'holdout', variant: dataset, records: m.records.filter((r) => drawn.has(r.subject)).length, subjects: drawn.size });
+  }
+  return { tasks: [], records: new Set(), subjects, perVariant };
+}
+
+/** The union of two exclusions. */
+export function mergeExclusions(a: TestExclusion, b: TestExclusion): TestExclusion {
+  return {
+    tasks: [...a.tasks, ...b.tasks.filter((t) => !a.tasks.includes(t))],
+    records: new Set([...a.records, ...b.records]),
+    subjects: new Set([...a.subjects, ...b.subjects]),
+    perVariant: [...a.perVariant, ...b.perVariant],
+  };
 }
 
 export interface SourceSelection {

@@ -8,7 +8,10 @@
  */
 import type { ResampleQuality } from '../../../src/audio/resample.ts';
 import { HANDCRAFTED_CONFIG, HANDCRAFTED_ID, HandcraftedEmbedder } from '../../../src/bench/baselines/index.ts';
-import type { BenchModel } from '../../../src/bench/runner-types.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { BenchModel, SubjectExclusion } from '../../../src/bench/runner-types.ts';
+import { PneumaError } from '../../../src/util/index.ts';
 import { DEFAULT_MODEL, DEFAULT_MODEL_ALIAS, EmbedConfigError, EncoderModel, RecordingEmbedder } from '../../../src/embed/index.ts';
 import { createOrtNodeBackend } from '../../../src/platform/node/index.ts';
 import { resolveCliModel, resampleDescription } from './model-options.ts';
@@ -39,6 +42,30 @@ export function parseWeights(values: readonly string[]): Map<string, string> {
   return out;
 }
 
+/**
+ * The subjects a pretraining run trained on, from its corpus.json (written by `pneuma pretrain`, bundled next to
+ * Pneuma's own model). A file that is not such a report is an error.
+ */
+export function readCorpusSubjects(file: string, source: string): SubjectExclusion {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PneumaError('bench-config', `${file}: not a readable corpus.json (${(e as Error).message})`);
+  }
+  const subjects = (parsed as { subjects?: unknown } | null)?.subjects;
+  if (!Array.isArray(subjects) || !subjects.every((s) => typeof s === 'string' && s.includes(':'))) {
+    throw new PneumaError('bench-config', `${file}: not a pretraining corpus report (no 'subjects' list of dataset:subject keys)`);
+  }
+  return { source, subjects: new Set(subjects as string[]) };
+}
+
+/** A checkpoint written by `pneuma pretrain` (or bundled from one) has its corpus.json beside it. */
+function pretrainedOn(id: string, weightsFile: string): SubjectExclusion | undefined {
+  const file = join(dirname(weightsFile), 'corpus.json');
+  return existsSync(file) ? readCorpusSubjects(file, `${id} (${file})`) : undefined;
+}
+
 export async function createBenchModel(id: string, o: BenchModelOptions): Promise<BenchModel> {
   const resample = resampleDescription(o.quality);
   if (id === HANDCRAFTED_ID) {
@@ -59,6 +86,10 @@ export async function createBenchModel(id: string, o: BenchModelOptions): Promis
   const backend = await createOrtNodeBackend();
   const model = await EncoderModel.compile(m.spec, m.weights, { backend, ...(o.threads !== undefined ? { session: { threads: o.threads } } : {}) });
   const weights = m.source.kind === 'file' ? `weights ${m.source.file} (sha256 ${m.source.sha256.slice(0, 12)}…)` : `random weights, seed ${m.source.seed}`;
-  const what = random ? `${DEFAULT_MODEL} architecture` : id === DEFAULT_MODEL_ALIAS ? `${DEFAULT_MODEL} (the bundled default model)` : m.def.id;
-  return { id, embedder: new RecordingEmbedder(model, m.source, { resample }), scaling: 'none', description: `${what}, ${weights}, ${m.def.frontEnd.sampleRate} Hz` };
+  const what = random ? `${m.def.id} architecture` : id === DEFAULT_MODEL_ALIAS ? `${DEFAULT_MODEL} (the bundled default model, ${m.def.id} architecture)` : id === m.def.id ? id : `${id} (${m.def.id} architecture)`;
+  const corpus = m.source.kind === 'file' ? pretrainedOn(id, m.source.file) : undefined;
+  return {
+    id, embedder: new RecordingEmbedder(model, m.source, { resample }), scaling: 'none', description: `${what}, ${weights}, ${m.def.frontEnd.sampleRate} Hz`,
+    ...(corpus !== undefined ? { pretrainedOn: corpus } : {}),
+  };
 }

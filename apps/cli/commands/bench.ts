@@ -24,14 +24,14 @@ import { committedSplitsReader, NodeDirReader } from '../../../src/platform/node
 import { DEFAULT_CACHE_DIR, FileEmbeddingCache } from '../../../src/platform/node/embed-cache.ts';
 import { MonoLoaderPool, progressBar, statFile, writeFileAtomic } from '../../../src/platform/node/index.ts';
 import { PneumaError } from '../../../src/util/index.ts';
-import { BASELINE_MODEL_IDS, createBenchModel, parseWeights } from './bench-models.ts';
+import { BASELINE_MODEL_IDS, createBenchModel, parseWeights, readCorpusSubjects } from './bench-models.ts';
 import { DEFAULT_RESAMPLE, parseResampleQuality } from './model-options.ts';
 
 /** Exit code of a run that finished with failed task variants. */
 export const EXIT_TASKS_FAILED = 3;
 
 export const DEFAULT_SUITE: SuiteId = 'example';
-export const DEFAULT_MODELS = 'default,handcrafted';
+export const DEFAULT_MODELS = 'default,efficientat-mn04,handcrafted,random';
 
 /** The recordings bundled with Pneuma (assets/examples), the default --data. */
 export function bundledExamplesDir(): string {
@@ -46,6 +46,7 @@ interface BenchCliOptions {
   out?: string;
   cache: string;
   weights: string[];
+  excludeCorpus: string[];
   efficiency?: boolean;
   unseenDevice?: boolean;
   seeds?: string;
@@ -89,6 +90,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder (default: out/<suite>)')
     .option('--cache <dir>', 'embedding cache folder', DEFAULT_CACHE_DIR)
     .option('--weights <id=file>', 'checkpoint for a model id (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--exclude-corpus <corpus.json>', "leave out the subjects of a pretraining run's corpus.json (repeatable; a checkpoint's own corpus.json is used automatically)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--efficiency', 'also probe on 6.25, 12.5, 25, 50 and 100 % of the training data')
     .option('--unseen-device', 'also train on all devices but one and test on that one (KAUH filters, ICBHI devices)')
     .option('--seeds <n>', "probe seeds 0…n-1 instead of each task's own")
@@ -135,6 +137,7 @@ async function benchCommand(o: BenchCliOptions): Promise<void> {
   const jobs = positiveInt(o.jobs, '--jobs') ?? availableParallelism();
   const quality = parseResampleQuality(o.resample);
   const outDir = o.out ?? join('out', suite ?? 'tasks');
+  const excluded = o.excludeCorpus.map((f) => readCorpusSubjects(f, f));
 
   const models: BenchModel[] = [];
   const quiet = o.quiet === true;
@@ -154,6 +157,7 @@ async function benchCommand(o: BenchCliOptions): Promise<void> {
       recordings: new NodeRecordingStore(dataRoot, quality, loader),
       cache: new FileEmbeddingCache(o.cache),
       ...(seedsN !== undefined ? { seeds: Array.from({ length: seedsN }, (_, i) => i) } : {}),
+      excludeSubjects: [...models.flatMap((m) => (m.pretrainedOn ? [m.pretrainedOn] : [])), ...excluded],
       efficiency: o.efficiency === true,
       unseenDevice: o.unseenDevice === true,
       failFast: o.failFast === true,

@@ -24,6 +24,8 @@ export interface SetupOptions {
   readonly config: PretrainConfig;
   /** Absolute data root, or null for the synthetic sources. */
   readonly dataRoot: string | null;
+  /** Absolute paths of the hold-out's `always` data roots. */
+  readonly holdoutRoots: readonly string[];
   /** Absolute path of the initial weights, or null. */
   readonly init: string | null;
   /** Overrides the config's run length. */
@@ -87,7 +89,7 @@ export async function setupPretrain(o: SetupOptions): Promise<PretrainSetup> {
   const { config } = o;
   const model = resolvePretrainModel(config.encoder, config.objective);
   const built = await buildPretrainCorpus({
-    data: config.data, dataRoot: o.dataRoot, frontEnd: model.def.frontEnd, storeRoot: o.storeRoot, quality: o.quality, workers: o.workers,
+    data: config.data, dataRoot: o.dataRoot, holdoutRoots: o.holdoutRoots, frontEnd: model.def.frontEnd, storeRoot: o.storeRoot, quality: o.quality, workers: o.workers,
     needsCrop: config.objective.kind === 'cola', validation: config.validation, seed: config.seed, log: o.log, ...(o.progress ? { progress: o.progress } : {}),
   });
   const small = built.corpus.sources.filter((s) => s.train.length < config.batchSize);

@@ -114,6 +114,8 @@ async function pretrainCommand(o: PretrainCliOptions): Promise<void> {
       dataRoot = null;
     }
   }
+  const holdoutRoots = (config.data.exclude.holdout?.always ?? []).map((p) => rel(p, base));
+  for (const r of holdoutRoots) if (!existsSync(r) || !statSync(r).isDirectory()) throw new PneumaError('pretrain-config', `data.exclude.holdout.always: ${r} (from ${source}) is not a folder`);
   const init = o.init !== undefined ? resolve(o.init) : config.init !== null ? rel(config.init, base) : null;
   if (init !== null && !existsSync(init)) throw new PneumaError('pretrain-config', `initial weights ${init} do not exist`);
   const threads = positiveInt(o.threads, '--threads');
@@ -124,7 +126,7 @@ async function pretrainCommand(o: PretrainCliOptions): Promise<void> {
   if (o.resume !== true && files.latest() !== null) throw new PneumaError('pretrain-config', `${o.out} already holds a run (checkpoints/latest.json); pass --resume to continue it, or choose another --out`);
   if (o.resume === true && files.latest() === null) throw new PneumaError('pretrain-config', `--resume: ${o.out} holds no checkpoint`);
   const setup = await setupPretrain({
-    config, dataRoot, init, steps, threads, storeRoot: resolve(o.store), quality: parseResampleQuality(o.resample), workers, log: say,
+    config, dataRoot, holdoutRoots, init, steps, threads, storeRoot: resolve(o.store), quality: parseResampleQuality(o.resample), workers, log: say,
     progress: (label, total) => progressBar(label, total, { quiet }),
     checkHash: (hash) => {
       const theirs = o.resume === true ? files.latestConfigHash() : null;

@@ -37,3 +37,13 @@ export function timingText(t: RunSummary['timing']): string {
   const probe = t.probe.reduce((a, p) => a + p.seconds, 0);
   return `prepare ${t.prepare.toFixed(1)} s; embedding ${embed || '0 s'}; probes ${probe.toFixed(1)} s`;
 }
+
+/** The data line of a report: root and records per dataset. */
+export function dataText(s: Pick<RunSummary, 'datasets'>, dataRoot: string): string {
+  return `${dataRoot} (${s.datasets.map((d) => `${d.id}: ${d.records} recordings${d.excluded > 0 ? ` (${d.excluded} left out)` : ''}`).join(', ') || 'no dataset found'})`;
+}
+
+/** One line per subject exclusion: whose pretraining corpus, and what it removed. */
+export function exclusionTexts(s: Pick<RunSummary, 'excludedSubjects'>): string[] {
+  return s.excludedSubjects.map((e) => `Left out: ${e.records} recordings of the ${e.subjects} subjects in the pretraining corpus of ${e.source}; every model is scored on the other subjects only`);
+}

@@ -4,7 +4,7 @@
  */
 import { esc } from '../../plot/svg.ts';
 import type { RunSummary } from '../runner-types.ts';
-import { timingText } from './format.ts';
+import { dataText, exclusionTexts, timingText } from './format.ts';
 import { METHOD_NOTES, type ReportMeta } from './meta.ts';
 import type { Plot } from './plots.ts';
 import { type Table, efficiencyTable, mainTable, rankTable, unseenDeviceTable } from './tables.ts';
@@ -33,7 +33,8 @@ export function reportHtml(s: RunSummary, meta: ReportMeta, plots: readonly Plot
   ];
   const facts = [
     `Suite: ${meta.suite ?? '(task list)'}`,
-    `Data: ${meta.dataRoot} (${s.datasets.map((d) => `${d.id}: ${d.records} recordings`).join(', ') || 'no dataset found'})`,
+    `Data: ${dataText(s, meta.dataRoot)}`,
+    ...exclusionTexts(s),
     ...meta.models.map((m) => `Model ${m.id}: ${m.description}`),
     `Embeddings: ${s.embeddings.computed} computed, ${s.embeddings.cached} from the cache, ${s.embeddings.failed} failed`,
     ...(meta.seconds !== null ? [`Wall time: ${meta.seconds.toFixed(1)} s (${timingText(s.timing)})`] : []),

@@ -1,6 +1,6 @@
 /** `results.md`: the run's tables in GitHub-flavoured markdown. */
 import type { RunSummary } from '../runner-types.ts';
-import { timingText } from './format.ts';
+import { dataText, exclusionTexts, timingText } from './format.ts';
 import { METHOD_NOTES, type ReportMeta } from './meta.ts';
 import { type Table, efficiencyTable, mainTable, rankTable, unseenDeviceTable } from './tables.ts';
 
@@ -16,7 +16,8 @@ export function markdownTable(t: Table): string {
 export function resultsMarkdown(s: RunSummary, meta: ReportMeta): string {
   const out: string[] = [`# ${meta.title}`, ''];
   out.push(`- Suite: ${meta.suite ?? '(task list)'}`);
-  out.push(`- Data: ${meta.dataRoot} (${s.datasets.map((d) => `${d.id}: ${d.records} recordings`).join(', ') || 'no dataset found'})`);
+  out.push(`- Data: ${dataText(s, meta.dataRoot)}`);
+  for (const line of exclusionTexts(s)) out.push(`- ${line}`);
   for (const m of meta.models) out.push(`- Model \`${m.id}\`: ${m.description}`);
   out.push(`- Embeddings: ${s.embeddings.computed} computed, ${s.embeddings.cached} from the cache, ${s.embeddings.failed} failed`);
   if (meta.seconds !== null) out.push(`- Wall time: ${meta.seconds.toFixed(1)} s (${timingText(s.timing)})`);

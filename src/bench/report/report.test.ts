@@ -61,7 +61,8 @@ const summary: RunSummary = {
   skipped: [{ task: 'T10', split: 'subject-consistent', model: null, kind: 'main', reason: '0 test records present' }],
   failures: [{ task: 'T7', split: 'opera-as-used', model: 'default', code: 'degenerate-metric', message: "auroc is undefined for task 'T7', fold 'test', seed 0" }],
   mrr: { mrr: { default: 1, handcrafted: 0.75 }, ranks: {}, tasks: ['T10 / opera-as-used', 'hear-kauh-age / subject-5fold'] },
-  datasets: [{ id: 'kauh', records: 237, problems: 0 }],
+  datasets: [{ id: 'kauh', records: 200, problems: 0, excluded: 37 }],
+  excludedSubjects: [{ source: 'pneuma-resp (corpus.json)', subjects: 12, records: 37 }],
   embeddings: { computed: 10, cached: 2, failed: 0 },
   warnings: [],
   timing: { prepare: 0.1, embed: { default: 1, handcrafted: 0.5 }, probe: [] },
@@ -91,6 +92,8 @@ test('results.md has the task x model table with leak flags and the published nu
   assert.match(md, /\| default \| 1\.000 \|\n\| handcrafted \| 0\.750 \|/);
   assert.match(md, /## Failures\n\n- T7 \/ opera-as-used \/ default \(degenerate-metric\): auroc is undefined for task 'T7', fold 'test', seed 0/);
   assert.match(md, /T10 \/ subject-consistent: 0 test records present/);
+  assert.match(md, /- Data: \/data \(kauh: 200 recordings \(37 left out\)\)\n/);
+  assert.match(md, /- Left out: 37 recordings of the 12 subjects in the pretraining corpus of pneuma-resp \(corpus\.json\); every model is scored on the other subjects only\n/);
 });
 
 test('report.html is self-contained with one SVG per plot and escaped text', () => {

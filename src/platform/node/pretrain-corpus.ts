@@ -17,7 +17,7 @@ import type { AnyTaskSpec } from '../../bench/task.ts';
 import type { DataConfig, SourceRule } from '../../ssl/config.ts';
 import { segmentationFor } from '../../ssl/corpus-audio.ts';
 import {
-  type Corpus, type StoredRecord, type TestExclusion, assertCorpusClean, selectCorpus, splitCorpus, testExclusion,
+  type Corpus, type StoredRecord, type TestExclusion, assertCorpusClean, holdoutExclusion, mergeExclusions, selectCorpus, splitCorpus, subjectKey, testExclusion,
 } from '../../ssl/corpus.ts';
 import { CorpusError } from '../../ssl/errors.ts';
 import { Rng, sha256Hex } from '../../util/index.ts';
@@ -30,6 +30,8 @@ export interface CorpusBuildOptions {
   /** Absolute data root, or null to use the synthetic sources. */
   readonly dataRoot: string | null;
   readonly frontEnd: FrontEndConfig;
+  /** Absolute paths of `data.exclude.holdout.always` (data roots whose subjects are held out). */
+  readonly holdoutRoots: readonly string[];
   readonly storeRoot: string;
   readonly quality: ResampleQuality;
   readonly workers: number;
@@ -64,6 +66,11 @@ export interface CorpusReport {
   readonly skippedSources: readonly { readonly name: string; readonly reason: string }[];
   readonly storeKey: string;
   readonly fingerprint: string;
+  /**
+   * Every subject (`dataset:subject`) with a recording in the corpus (training or validation): what
+   * `pneuma bench --exclude-corpus` leaves out so that a model is never scored on subjects it was trained on.
+   */
+  readonly subjects: readonly string[];
 }
 
 export interface BuiltCorpus {
@@ -75,6 +82,18 @@ export interface BuiltCorpus {
 function excludedSpecs(data: DataConfig, present: readonly DatasetId[]): AnyTaskSpec[] {
   const ids = 'tasks' in data.exclude ? TASK_IDS : suiteTasks(data.exclude.suite, present);
   return ids.map((id) => tasks[id]);
+}
+
+/** Subject keys of every recording of `datasets` under each data root (the hold-out's `always` roots). */
+async function subjectsUnder(roots: readonly string[], datasets: readonly DatasetId[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const root of roots) {
+    const reader = new NodeDirReader(root);
+    const there = await presentDatasets(reader);
+    if (there.length === 0) throw new CorpusError(`hold-out root ${root} holds no dataset folder`);
+    for (const id of datasets.filter((d) => there.includes(d))) for (const r of (await scanDataset(reader, id)).records) out.add(subjectKey(r.dataset, r.subject));
+  }
+  return out;
 }
 
 /** A generated recording's duration and generator seed, from its key alone. */
@@ -104,6 +123,8 @@ export async function buildPretrainCorpus(o: CorpusBuildOptions): Promise<BuiltC
     if (rules.length === 0) throw new CorpusError(`none of the sources' datasets is under ${o.dataRoot} (${skipped.map((s) => s.name).join(', ')})`);
     for (const id of new Set(rules.map((r) => r.dataset as DatasetId))) manifests.set(id, await scanDataset(reader, id));
     exclusion = await testExclusion(excludedSpecs(o.data, present), manifests, committedSplitsReader());
+    const holdout = o.data.exclude.holdout;
+    if (holdout !== undefined) exclusion = mergeExclusions(exclusion, holdoutExclusion(holdout, manifests, await subjectsUnder(o.holdoutRoots, [...manifests.keys()])));
   }
   for (const s of skipped) o.log(`source '${s.name}' skipped: ${s.reason}`);
 
@@ -152,6 +173,7 @@ export async function buildPretrainCorpus(o: CorpusBuildOptions): Promise<BuiltC
       report: {
         dataRoot: o.dataRoot, synthetic, excludedTasks: exclusion.tasks, exclusion: exclusion.perVariant, sources,
         skippedSources: skipped, storeKey: store.key, fingerprint: corpus.fingerprint,
+        subjects: [...new Set(corpus.sources.flatMap((c) => [...c.train, ...c.val].map((r) => r.record.subject)))].sort(),
       },
     };
   } catch (e) {
