@@ -104,13 +104,14 @@ async function bundle(stage: string, minify: boolean): Promise<number> {
 }
 
 /**
- * The default encoder with its bundled weights, exported exactly as `pneuma export --model default` does, into
+ * EfficientAT mn04 with its bundled AudioSet weights (the demo shows AudioSet tags, which need the AudioSet
+ * head and the features it was trained on), exported exactly as `pneuma export --model efficientat-mn04` does, into
  * `<dir>/model/`: the ONNX file, model.json, the class labels and the licences.
  */
 export function exportDemoModel(dir: string): DemoModelManifest {
   mkdirSync(join(dir, 'model'), { recursive: true });
-  const m = resolveCliModel({ model: 'default', pooling: 'default' }, 'embedding');
-  if (m.source.kind !== 'file') throw new DemoBuildError('the default model has no bundled weights');
+  const m = resolveCliModel({ model: 'efficientat-mn04', pooling: 'default' }, 'embedding');
+  if (m.source.kind !== 'file') throw new DemoBuildError('efficientat-mn04 has no bundled weights');
   const bundled = bundledWeights(m.def.id);
   if (bundled === undefined) throw new DemoBuildError(`${m.def.id} has no bundled weights folder`);
   const resample = resampleDescription(DEFAULT_RESAMPLE);

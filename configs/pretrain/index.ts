@@ -6,6 +6,7 @@ import { colaOperaCt } from './cola-opera-ct.ts';
 import { maeOperaGt } from './mae-opera-gt.ts';
 import { maeHear } from './mae-hear.ts';
 import { colaMn04 } from './cola-mn04.ts';
+import { pneumaResp } from './pneuma-resp.ts';
 
 export const PRETRAIN_PRESETS = {
   smoke,
@@ -14,6 +15,7 @@ export const PRETRAIN_PRESETS = {
   'mae-opera-gt': maeOperaGt,
   'mae-hear': maeHear,
   'cola-mn04': colaMn04,
+  'pneuma-resp': pneumaResp,
 } as const satisfies Record<string, PretrainConfig>;
 
 export type PretrainPresetName = keyof typeof PRETRAIN_PRESETS;

@@ -10,18 +10,21 @@ import { initWeights } from '../nn/index.ts';
 import type { HostTensor } from '../tensor/index.ts';
 import { PneumaError, Rng } from '../util/index.ts';
 import { EmbedConfigError } from './errors.ts';
-import { DEFAULT_MODEL, DEFAULT_MODEL_ALIAS, WEIGHTS_SOURCES, bundledWeights } from './weights-sources.ts';
+import { BUNDLED_MODELS, DEFAULT_MODEL_ALIAS, WEIGHTS_SOURCES, bundledModel, bundledWeights } from './weights-sources.ts';
 
 const ALL_IDS: readonly EncoderId[] = Object.keys(WEIGHTS_SOURCES) as EncoderId[];
 
-/** The registered encoder named `name` ('default' = `DEFAULT_MODEL`); a typed error lists the choices. */
+/**
+ * The registered encoder named `name`: an encoder id, or a bundled model's name ('default' = DEFAULT_MODEL)
+ * for its encoder; a typed error lists the choices.
+ */
 export function resolveEncoder(name: string): AnyEncoderDef {
-  const id = name === DEFAULT_MODEL_ALIAS ? DEFAULT_MODEL : name;
+  const id = bundledModel(name)?.encoder ?? name;
   const def = (encoders as Record<string, AnyEncoderDef | undefined>)[id];
   if (def) return def;
   const known = encoderIds();
   const why = (ALL_IDS as readonly string[]).includes(id) ? `encoder '${id}' is not available in this build` : `unknown model '${name}'`;
-  throw new EmbedConfigError(`${why}; choose one of ${[DEFAULT_MODEL_ALIAS, ...known].join(', ')}`);
+  throw new EmbedConfigError(`${why}; choose one of ${[...new Set([DEFAULT_MODEL_ALIAS, ...BUNDLED_MODELS.map((b) => b.name), ...known])].join(', ')}`);
 }
 
 /** The architecture config: the preset, overridden by a reference-named JSON object when given. */

@@ -1,7 +1,7 @@
 /**
  * The on-device demo end to end in Debian's Chromium (headless, driven by playwright-core, nothing downloaded):
  * build the demo, serve it on localhost with cross-origin isolation, and check that the page computes what
- * `pneuma embed --model default` computes in Node.
+ * `pneuma embed --model efficientat-mn04` computes in Node.
  *
  * - The page's config hash is the one `pneuma embed` records (same encoder, weights, front end, resampler).
  * - A 32 kHz WAV (the EfficientAT cough fixture) and the 48 kHz MP3 it was made from: the page's embedding
@@ -84,7 +84,7 @@ test('the demo page embeds on-device exactly as the Node pipeline does', { timeo
 
     // The Node pipeline: `pneuma embed` on the same two files.
     const out = join(work, 'node.npy');
-    const cli = await runCli(['embed', WAV, MP3, '--model', 'default', '--out', out, '--threads', '1', '--quiet']);
+    const cli = await runCli(['embed', WAV, MP3, '--model', 'efficientat-mn04', '--out', out, '--threads', '1', '--quiet']);
     assert.equal(cli.code, 0, cli.stderr);
     const rows = parseNpy(readFileSync(out), out);
     assert.deepEqual(rows.shape, [2, 384]);

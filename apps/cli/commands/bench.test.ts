@@ -8,7 +8,7 @@ import { runCli } from '../../../test/helpers/cli.ts';
 const dir = mkdtempSync(join(tmpdir(), 'pneuma-bench-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the example suite runs on the bundled recordings with the bundled default model; a rerun is served from the cache', async () => {
+test('the example suite runs on the bundled recordings with the bundled default model, minus its pretraining subjects; a rerun is served from the cache', async () => {
   const args = ['bench', '--suite', 'example', '--models', 'default', '--cache', join(dir, 'cache'), '--out', join(dir, 'out'), '--quiet', '--threads', '1'];
   const r = await runCli(args);
   assert.equal(r.code, 0, r.stderr);
@@ -27,6 +27,7 @@ test('the example suite runs on the bundled recordings with the bundled default 
   const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
   assert.equal(html.split('<svg').length - 1, 3, 'score chart and one ROC chart per task');
   assert.match(readFileSync(join(dir, 'out', 'results.md'), 'utf8'), /\| kauh-obstructive: KAUH: obstructive .* \| subject-4fold \| AUROC ↑ \| 36 \| \d\.\d{3} ± /);
+  assert.match(readFileSync(join(dir, 'out', 'results.md'), 'utf8'), /- Left out: 0 recordings of the \d{3} subjects in the pretraining corpus of default \(.*assets\/models\/pneuma-resp\/corpus\.json\)/, "the default model's corpus.json is applied: the examples are held-out subjects");
 
   const again = await runCli(args);
   assert.equal(again.code, 0, again.stderr);

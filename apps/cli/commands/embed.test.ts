@@ -77,11 +77,11 @@ for (const f of SPECTROGRAM_FIXTURES) {
   });
 }
 
-test('embed with the bundled default model: the fixture clips end to end, and --head logits', async () => {
+test('embed with the bundled mn04 weights: the fixture clips end to end, and --head logits', async () => {
   const { dir, cleanup } = makeTempDir('embed-mn04');
   try {
     const out = join(dir, 'e.npy');
-    const r = await runCli(['embed', MN04, '--out', out, '--quiet', '--threads', '2']);
+    const r = await runCli(['embed', '--model', 'efficientat-mn04', MN04, '--out', out, '--quiet', '--threads', '2']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /3 of 3 input\(s\) embedded with efficientat-mn04 \[3,384\]/);
     const got = npy(out);
@@ -99,24 +99,24 @@ test('embed with the bundled default model: the fixture clips end to end, and --
     assert.match(ix.configHash, /^[0-9a-f]{16}$/);
 
     const logitsOut = join(dir, 'l.npy');
-    assert.equal((await runCli(['embed', ...CLIPS.map((c) => `${MN04}clip_${c}_32k.wav`), '--head', 'logits', '--out', logitsOut, '--quiet'])).code, 0);
+    assert.equal((await runCli(['embed', '--model', 'efficientat-mn04', ...CLIPS.map((c) => `${MN04}clip_${c}_32k.wav`), '--head', 'logits', '--out', logitsOut, '--quiet'])).code, 0);
     const logits = npy(logitsOut);
     assert.deepEqual(logits.shape, [3, 527]);
     CLIPS.forEach((c, k) => assert.ok(maxAbs(row(logits, k), npy(`${MN04}logits_${c}.npy`).data as Float32Array) <= 1e-4, c));
     assert.notEqual(index(logitsOut).configHash, ix.configHash);
     const windows = join(dir, 'w.npy');
-    const w = await runCli(['embed', `${MN04}clip_cough_32k.wav`, '--input-policy', '{"kind":"windows","seconds":1,"hopSeconds":1,"tail":"drop"}', '--out', windows, '--quiet']);
+    const w = await runCli(['embed', '--model', 'efficientat-mn04', `${MN04}clip_cough_32k.wav`, '--input-policy', '{"kind":"windows","seconds":1,"hopSeconds":1,"tail":"drop"}', '--out', windows, '--quiet']);
     assert.equal(w.code, 0, w.stderr);
     assert.deepEqual(index(windows).input, { kind: 'windows', seconds: 1, hopSeconds: 1, tail: 'drop' });
     assert.equal(index(windows).items[0].segments, 2);
     assert.notEqual(index(windows).configHash, ix.configHash);
     const streamed = join(dir, 's.npy');
-    assert.equal((await runCli(['embed', `${MN04}clip_cough_32k.wav`, '--input-policy', '{"kind":"windows","seconds":1,"hopSeconds":1,"tail":"drop"}', '--stream-above', '0', '--out', streamed, '--quiet'])).code, 0);
+    assert.equal((await runCli(['embed', '--model', 'efficientat-mn04', `${MN04}clip_cough_32k.wav`, '--input-policy', '{"kind":"windows","seconds":1,"hopSeconds":1,"tail":"drop"}', '--stream-above', '0', '--out', streamed, '--quiet'])).code, 0);
     assert.deepEqual(readFileSync(streamed), readFileSync(windows), 'decoded as a stream: the same rows');
-    const badPolicy = await runCli(['embed', MN04, '--input-policy', '{"kind":"windows","seconds":0,"hopSeconds":1,"tail":"drop"}', '--out', join(dir, 'p.npy')]);
+    const badPolicy = await runCli(['embed', '--model', 'efficientat-mn04', MN04, '--input-policy', '{"kind":"windows","seconds":0,"hopSeconds":1,"tail":"drop"}', '--out', join(dir, 'p.npy')]);
     assert.equal(badPolicy.code, 2);
     assert.match(badPolicy.stderr, /seconds and hopSeconds must be positive numbers/);
-    const bad = await runCli(['embed', MN04, '--head', 'nope', '--out', join(dir, 'n.npy'), '--quiet']);
+    const bad = await runCli(['embed', '--model', 'efficientat-mn04', MN04, '--head', 'nope', '--out', join(dir, 'n.npy'), '--quiet']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /no graph output 'nope'; outputs: 'embedding' \[1,384\], 'logits' \[1,527\]/);
   } finally {
@@ -135,7 +135,7 @@ test('a folder with a corrupt and an empty file: both reported and skipped, the 
     writeFileSync(join(data, 'd.flac'), new Uint8Array(0));
     copyFileSync(`${MN04}clip_icbhi_32k.wav`, join(data, 'e.wav'));
     const out = join(dir, 'e.npy');
-    const r = await runCli(['embed', data, '--out', out, '--quiet']);
+    const r = await runCli(['embed', '--model', 'efficientat-mn04', data, '--out', out, '--quiet']);
     assert.equal(r.code, EXIT_SOME_FAILED, r.stderr);
     for (const f of ['b.wav', 'c.mp3', 'd.flac']) assert.match(r.stderr, new RegExp(`skipped ${join(data, f).replaceAll('.', '\\.')}`));
     const got = npy(out);

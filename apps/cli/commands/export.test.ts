@@ -28,7 +28,7 @@ test('pneuma export: the ONNX file run by onnxruntime-node gives exactly the row
   const { dir, cleanup } = makeTempDir('export');
   try {
     const model = join(dir, 'mn04.onnx');
-    const r = await runCli(['export', '--model', 'default', '--out', model]);
+    const r = await runCli(['export', '--model', 'efficientat-mn04', '--out', model]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /efficientat-mn04 -> .*input x: float32 \[batch, 1, 128, time\]; outputs embedding \[1,384\], logits \[1,527\], hidden512 \[1,512\]/);
 
@@ -36,7 +36,7 @@ test('pneuma export: the ONNX file run by onnxruntime-node gives exactly the row
     const mel = npy(spec);
     assert.deepEqual(mel.shape, [1, 128, 260]);
     const out = join(dir, 'e.npy');
-    const e = await runCli(['embed', '--from-spectrogram', spec, '--out', out, '--quiet', '--threads', '1']);
+    const e = await runCli(['embed', '--model', 'efficientat-mn04', '--from-spectrogram', spec, '--out', out, '--quiet', '--threads', '1']);
     assert.equal(e.code, 0, e.stderr);
     const row = npy(out).data as Float32Array;
 
@@ -84,10 +84,13 @@ test('the exported model documents its signature and carries the config hash of 
   }
 });
 
-test('pneuma models lists every registered encoder with its dim, policy and bundled weights', async () => {
+test('pneuma models lists every registered encoder and bundled model with its dim, policy and bundled weights', async () => {
   const rows = modelRows();
   const mn04 = rows.find((r) => r.id === 'efficientat-mn04');
-  assert.ok(mn04 && mn04.isDefault && mn04.dim === 384 && mn04.bundledWeights?.endsWith('assets/models/efficientat-mn04/mn04_as_mAP_432.pt'));
+  assert.ok(mn04 && !mn04.isDefault && mn04.dim === 384 && mn04.bundledWeights?.endsWith('assets/models/efficientat-mn04/mn04_as_mAP_432.pt'));
+  const own = rows.find((r) => r.id === 'pneuma-resp');
+  assert.ok(own && own.isDefault && own.dim === 384 && own.bundledWeights?.endsWith('assets/models/pneuma-resp/pneuma-resp.safetensors'));
+  assert.equal(rows.filter((r) => r.isDefault).length, 1);
   const ce = rows.find((r) => r.id === 'opera-ce');
   assert.ok(ce && ce.dim === 1280 && ce.bundledWeights === null && /evelyn0414\/OPERA/.test(ce.weightsSource));
   const r = await runCli(['models', '--json']);

@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import type { EncoderId, InputPolicy, Pooling } from '../../../src/encoders/types.ts';
+import type { InputPolicy, Pooling } from '../../../src/encoders/types.ts';
 import type { AnyEncoderDef } from '../../../src/encoders/registry.ts';
 import {
-  DEFAULT_MODEL, EmbedConfigError, bundledWeights, checkpointWeights, missingWeightsError, randomEncoderWeights,
+  DEFAULT_MODEL, EmbedConfigError, bundledModel, checkpointWeights, missingWeightsError, randomEncoderWeights,
   resolveEncoder, resolveModelConfig, type ModelSpec, type WeightsSource,
 } from '../../../src/embed/index.ts';
 import type { HostTensor } from '../../../src/tensor/index.ts';
@@ -51,7 +51,7 @@ const POOLINGS: readonly Pooling[] = ['default', 'freq-preserving'];
 /** Add the model-selection options to a command. */
 export function addModelOptions(cmd: Command): Command {
   return cmd
-    .option('--model <id>', `encoder id, or 'default' (${DEFAULT_MODEL} with its bundled weights); see \`pneuma models\``, 'default')
+    .option('--model <id>', `encoder id or bundled model, 'default' = ${DEFAULT_MODEL} with its bundled weights; see \`pneuma models\``, 'default')
     .option('--weights <file>', 'checkpoint: PyTorch .pt/.pth/.bin/.ckpt (Lightning), .safetensors or .npz')
     .option('--model-config <file.json>', "architecture overrides in the reference implementation's own names (model_config.json, HuggingFace config.json)")
     .option('--pooling <p>', `token pooling: ${POOLINGS.join('|')} (freq-preserving: patch-based encoders only)`, 'default')
@@ -59,9 +59,9 @@ export function addModelOptions(cmd: Command): Command {
     .option('--seed <n>', 'seed of --random-init');
 }
 
-/** Path of the bundled checkpoint of `id` under assets/models/, or null when none is bundled. */
-export function bundledWeightsPath(id: EncoderId): string | null {
-  const b = bundledWeights(id);
+/** Path of the checkpoint of the bundled model `name` under assets/models/, or null when there is none. */
+export function bundledWeightsPath(name: string): string | null {
+  const b = bundledModel(name);
   return b ? fileURLToPath(new URL(`../../../assets/models/${b.folder}/${b.file}`, import.meta.url)) : null;
 }
 
@@ -123,13 +123,13 @@ export function resolveCliModel(o: ModelCliOptions, output: string): CliModel {
   if (o.seed !== undefined) throw new EmbedConfigError('--seed applies to --random-init only');
   let file = o.weights;
   if (file === undefined) {
-    const bundled = bundledWeightsPath(def.id);
+    const bundled = bundledWeightsPath(o.model);
     if (bundled === null || !existsSync(bundled)) throw missingWeightsError(def);
     file = bundled;
   }
   const bytes = readBytes(file, '--weights');
   const sha256 = sha256Hex(bytes);
-  const expected = o.weights === undefined ? bundledWeights(def.id)?.sha256 : undefined;
+  const expected = o.weights === undefined ? bundledModel(o.model)?.sha256 : undefined;
   if (expected !== undefined && expected !== sha256) {
     throw new EmbedConfigError(`bundled weights ${file}: sha256 ${sha256} differs from the recorded ${expected}; the installation is damaged`);
   }

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_MODEL, DEFAULT_MODEL_ALIAS, WEIGHTS_SOURCES } from '../../../src/embed/index.ts';
+import { BUNDLED_MODELS, DEFAULT_MODEL, DEFAULT_MODEL_ALIAS, WEIGHTS_SOURCES } from '../../../src/embed/index.ts';
 import { encoders, encoderIds } from '../../../src/encoders/registry.ts';
 import type { InputPolicy } from '../../../src/encoders/types.ts';
 import { unreachable } from '../../../src/util/index.ts';
@@ -34,21 +34,26 @@ export function describePolicy(p: InputPolicy): string {
   }
 }
 
+/** One row per registered encoder, then one per bundled model that is not an encoder's own weights. */
 export function modelRows(): ModelRow[] {
-  return encoderIds().map((id) => {
-    const def = encoders[id];
-    if (!def) throw new Error(`registry lists '${id}' without a definition`);
+  const named = [
+    ...encoderIds().map((id) => ({ id, encoder: id, title: null as string | null })),
+    ...BUNDLED_MODELS.filter((b) => b.name !== b.encoder).map((b) => ({ id: b.name, encoder: b.encoder, title: b.description })),
+  ];
+  return named.map(({ id, encoder, title }) => {
+    const def = encoders[encoder];
+    if (!def) throw new Error(`registry lists '${encoder}' without a definition`);
     const path = bundledWeightsPath(id);
     return {
       id,
-      title: def.title,
+      title: title ?? def.title,
       dim: def.embeddingDim(def.presets.full, 'default'),
       sampleRate: def.frontEnd.sampleRate,
       input: def.input,
       poolings: def.poolings,
       bundledWeights: path !== null && existsSync(path) ? path : null,
       isDefault: id === DEFAULT_MODEL,
-      weightsSource: WEIGHTS_SOURCES[id],
+      weightsSource: title === null ? WEIGHTS_SOURCES[encoder] : `bundled only (${encoder} architecture)`,
     };
   });
 }
