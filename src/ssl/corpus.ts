@@ -8,6 +8,9 @@
  *      fixed split, the test side of every fold of a k-fold or leave-one-subject-out split, so a k-fold task
  *      excludes its whole dataset) and their subjects. Keys are dataset-scoped: `dataset:recordId`,
  *      `dataset:subject`.
+ *   1b. `holdoutExclusion` (optional, `data.exclude.holdout`): a hash-ordered fraction of some datasets' subjects
+ *      and every subject of given data roots, merged into the exclusion (`mergeExclusions`), so that a model can
+ *      be benchmarked on subjects it never heard even where a task cross-validates over the whole dataset.
  *   2. `selectCorpus`: per source rule, the manifest's records of the rule's modalities (and label filter), minus excluded records
  *      and records of excluded subjects; `maxRecords` keeps a seeded subset.
  *   3. `assertCorpusClean`: an independent final check of the selected list against the exclusion; any test

@@ -4,7 +4,9 @@
  *   random       the default model's architecture with seeded random weights (`pneuma embed --random-init
  *                --seed 0`), the untrained-network baseline
  *   default      the bundled default model with its bundled weights
- *   <encoder id> a registered encoder; weights from `--weights <id>=<file>`, or its bundled checkpoint
+ *   <encoder id> a registered encoder or a bundled model; weights from `--weights <id>=<file>`, or bundled
+ * A checkpoint with a `corpus.json` beside it (written by `pneuma pretrain`) carries the subjects it was
+ * pretrained on; the command leaves them out of every task (BenchModel.pretrainedOn).
  */
 import type { ResampleQuality } from '../../../src/audio/resample.ts';
 import { HANDCRAFTED_CONFIG, HANDCRAFTED_ID, HandcraftedEmbedder } from '../../../src/bench/baselines/index.ts';
