@@ -17,9 +17,9 @@ import type { TensorSpec } from '../../onnx/read.ts';
 import {
   type ExecutionBackend, type ProviderFallback, type RunOptions, type Session, type SessionOptions,
   FeedError, ProviderUnavailableError, SessionCreateError, SessionRunError,
-  checkFeeds, checkPreallocated, selectOutputs,
+  checkFeeds, checkPreallocated, hostDType, ortElementType, ortTensorSpec, selectOutputs,
 } from '../../runtime/index.ts';
-import { type HostTensor, type TensorDType, tensor } from '../../tensor/index.ts';
+import { type HostTensor, tensor } from '../../tensor/index.ts';
 
 type OrtModule = typeof Ort;
 
@@ -37,16 +37,6 @@ export function loadOrt(): Promise<OrtModule> {
 
 /** Providers of onnxruntime-node, by Pneuma's provider names. */
 const NODE_PROVIDERS: Partial<Record<ExecutionProvider, string>> = { cpu: 'cpu', webgpu: 'webgpu' };
-
-const ORT_TYPES: Partial<Record<TensorDType, Ort.Tensor.Type>> = {
-  float32: 'float32', float64: 'float64', float16: 'float16', int64: 'int64', int32: 'int32',
-  int16: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
-};
-
-const HOST_TYPES: Readonly<Record<string, TensorDType>> = {
-  float32: 'float32', float64: 'float64', float16: 'float16', int64: 'int64', int32: 'int32',
-  int16: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
-};
 
 function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).trim();
@@ -109,13 +99,6 @@ export async function createOrtNodeBackend(): Promise<OrtNodeBackend> {
   return new OrtNodeBackend();
 }
 
-function specOf(m: Ort.InferenceSession.ValueMetadata, where: string): TensorSpec {
-  if (!m.isTensor) throw new SessionCreateError('onnxruntime-node', `${where} '${m.name}' is not a tensor`);
-  const dtype = HOST_TYPES[m.type];
-  if (!dtype) throw new SessionCreateError('onnxruntime-node', `${where} '${m.name}' has element type ${m.type}, which Pneuma does not hold`);
-  return { name: m.name, dtype, shape: m.shape.map((d) => (typeof d === 'number' ? d : d === '' ? null : d)) };
-}
-
 class OrtSession implements Session {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -131,12 +114,12 @@ class OrtSession implements Session {
   ) {
     this.inputNames = [...session.inputNames];
     this.outputNames = [...session.outputNames];
-    this.inputs = session.inputMetadata.map((m) => specOf(m, 'input'));
-    this.outputs = session.outputMetadata.map((m) => specOf(m, 'output'));
+    this.inputs = session.inputMetadata.map((m) => ortTensorSpec('onnxruntime-node', m, 'input'));
+    this.outputs = session.outputMetadata.map((m) => ortTensorSpec('onnxruntime-node', m, 'output'));
   }
 
   private toOrt(t: HostTensor, what: string): Ort.Tensor {
-    const type = ORT_TYPES[t.dtype];
+    const type = ortElementType(t.dtype) as Ort.Tensor.Type | undefined;
     if (!type) throw new FeedError(`${what}: onnxruntime-node cannot take ${t.dtype} tensors`);
     return new this.ort.Tensor(type, t.data as Ort.Tensor.DataTypeMap[typeof type], t.shape);
   }
@@ -169,7 +152,7 @@ class OrtSession implements Session {
       }
       const r = results[s.name];
       if (!r) throw new SessionRunError('onnxruntime-node', `output '${s.name}' missing from the results`);
-      const dtype = HOST_TYPES[r.type];
+      const dtype = hostDType(r.type);
       if (!dtype) throw new SessionRunError('onnxruntime-node', `output '${s.name}' has element type ${r.type}`);
       out[s.name] = tensor(dtype, r.dims, r.data as HostTensor['data']);
     }

@@ -21,7 +21,7 @@ import type { TensorSpec } from '../../onnx/read.ts';
 import {
   type ExecutionBackend, type ProviderFallback, type RunOptions, type Session, type SessionOptions,
   FeedError, ProviderUnavailableError, SessionCreateError, SessionRunError,
-  checkFeeds, checkPreallocated, selectOutputs,
+  checkFeeds, checkPreallocated, hostDType, ortElementType, ortTensorSpec, selectOutputs,
 } from '../../runtime/index.ts';
 import { type HostTensor, type TensorDType, tensor } from '../../tensor/index.ts';
 import { fmtShape } from '../../util/index.ts';
@@ -32,16 +32,6 @@ const NAME = 'onnxruntime-web';
 
 /** Providers of onnxruntime-web, by Pneuma's provider names ('cpu' is the Node CPU provider; here it is 'wasm'). */
 const WEB_PROVIDERS: Partial<Record<ExecutionProvider, 'wasm' | 'webgpu'>> = { wasm: 'wasm', webgpu: 'webgpu' };
-
-const ORT_TYPES: Partial<Record<TensorDType, Ort.Tensor.Type>> = {
-  float32: 'float32', float64: 'float64', float16: 'float16', int64: 'int64', int32: 'int32',
-  int16: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
-};
-
-const HOST_TYPES: Readonly<Record<string, TensorDType>> = {
-  float32: 'float32', float64: 'float64', float16: 'float16', int64: 'int64', int32: 'int32',
-  int16: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
-};
 
 export interface OrtWebBackendOptions {
   /**
@@ -195,13 +185,6 @@ export async function createOrtWebBackend(opts: OrtWebBackendOptions = {}): Prom
   return b;
 }
 
-function specOf(m: Ort.InferenceSession.ValueMetadata, where: string): TensorSpec {
-  if (!m.isTensor) throw new SessionCreateError(NAME, `${where} '${m.name}' is not a tensor`);
-  const dtype = HOST_TYPES[m.type];
-  if (!dtype) throw new SessionCreateError(NAME, `${where} '${m.name}' has element type ${m.type}, which Pneuma does not hold`);
-  return { name: m.name, dtype, shape: m.shape.map((d) => (typeof d === 'number' ? d : d === '' ? null : d)) };
-}
-
 /** A result's data as the host array type of `dtype` (float16 may arrive as a Float16Array: same bits). */
 function hostData(dtype: TensorDType, data: unknown, name: string): HostTensor['data'] {
   if (dtype === 'float16' && ArrayBuffer.isView(data) && !(data instanceof Uint16Array)) {
@@ -226,12 +209,12 @@ class OrtWebSession implements Session {
   ) {
     this.inputNames = [...session.inputNames];
     this.outputNames = [...session.outputNames];
-    this.inputs = session.inputMetadata.map((m) => specOf(m, 'input'));
-    this.outputs = session.outputMetadata.map((m) => specOf(m, 'output'));
+    this.inputs = session.inputMetadata.map((m) => ortTensorSpec(NAME, m, 'input'));
+    this.outputs = session.outputMetadata.map((m) => ortTensorSpec(NAME, m, 'output'));
   }
 
   private toOrt(t: HostTensor, what: string): Ort.Tensor {
-    const type = ORT_TYPES[t.dtype];
+    const type = ortElementType(t.dtype) as Ort.Tensor.Type | undefined;
     if (!type) throw new FeedError(`${what}: onnxruntime-web cannot take ${t.dtype} tensors`);
     return new this.ort.Tensor(type, t.data as Ort.Tensor.DataTypeMap[typeof type], t.shape);
   }
@@ -257,7 +240,7 @@ class OrtWebSession implements Session {
     for (const s of wanted) {
       const r = results[s.name];
       if (!r) throw new SessionRunError(NAME, `output '${s.name}' missing from the results`);
-      const dtype = HOST_TYPES[r.type];
+      const dtype = hostDType(r.type);
       if (!dtype) throw new SessionRunError(NAME, `output '${s.name}' has element type ${r.type}`);
       const got = tensor(dtype, r.dims, hostData(dtype, r.data, s.name));
       const buf = pre[s.name];
