@@ -6,20 +6,16 @@
  * leave inner folds without one of the classes on 9 training subjects).
  */
 import { defineTask } from '../task.ts';
+import { T10 } from './opera-kauh.ts';
 import { HEAR_FOLD_SEED, HEAR_WINDOWS, operaPathA } from './protocols.ts';
 
 export const kauhObstructive = defineTask({
   id: 'kauh-obstructive',
   title: 'KAUH: obstructive (asthma or COPD) vs healthy, subject-grouped CV',
-  dataset: 'kauh',
-  modalities: ['lung'],
-  select: (r) => r.labels.operaT10 !== null,
-  target: {
-    kind: 'binary',
-    positive: 'obstructive (asthma or COPD)',
-    negative: 'healthy',
-    label: (r) => (r.labels.operaT10 === null ? null : r.labels.operaT10 === 'healthy' ? 0 : 1),
-  },
+  dataset: T10.dataset,
+  modalities: T10.modalities,
+  select: T10.select,
+  target: T10.target,
   splits: [
     {
       name: 'subject-4fold',
