@@ -7,10 +7,9 @@
  * Output float32 [nMels, T] (rows = mel bands low → high), T = 1 + floor(N/hop), before M2D's
  * checkpoint-specific (x − mean)/std.
  */
-import { MelStft } from './mel-stft.ts';
+import { librosaMelStft } from './mel-stft.ts';
 import type { KernelChoice } from './kernel-choice.ts';
-import { librosaMelBank } from './mel.ts';
-import { makeWindow, type WindowKind } from './window.ts';
+import type { WindowKind } from './window.ts';
 import { tensor, type HostTensor } from '../tensor/index.ts';
 import { transposeBlock } from './frontend-layout.ts';
 
@@ -37,19 +36,7 @@ export const M2D_FRONTEND: M2dFrontEnd = {
 };
 
 export function buildM2d(cfg: M2dFrontEnd, kernels: KernelChoice = 'auto'): (x: Float32Array) => HostTensor<'float32'> {
-  const melStft = new MelStft(
-    {
-      window: makeWindow(cfg.window, cfg.nFft),
-      hop: cfg.hop,
-      nFft: cfg.nFft,
-      padding: cfg.padding,
-      signal: { kind: 'none' },
-      removeDc: false,
-      framePreemphasis: 0,
-    },
-    librosaMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }),
-    kernels,
-  );
+  const melStft = librosaMelStft(cfg, kernels);
   const M = melStft.nMels;
   const off = cfg.logOffset;
   return (x) => {

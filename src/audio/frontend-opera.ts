@@ -8,11 +8,11 @@
  * output float32 [T, nMels] (rows = frames), T = 1 + floor(N/hop). Silence trimming, padding and
  * splitting are separate steps (src/audio/trim.ts, segment.ts).
  */
-import { MelStft } from './mel-stft.ts';
+import { librosaMelStft } from './mel-stft.ts';
 import type { KernelChoice } from './kernel-choice.ts';
-import { librosaMelBank, type MelScale } from './mel.ts';
+import type { MelScale } from './mel.ts';
 import { powerToDbInPlace } from './db.ts';
-import { makeWindow, type WindowKind } from './window.ts';
+import type { WindowKind } from './window.ts';
 import { tensor, type HostTensor } from '../tensor/index.ts';
 
 export interface OperaFrontEnd {
@@ -40,19 +40,7 @@ export const OPERA_FRONTEND: OperaFrontEnd = {
 };
 
 export function buildOpera(cfg: OperaFrontEnd, kernels: KernelChoice = 'auto'): (x: Float32Array) => HostTensor<'float32'> {
-  const melStft = new MelStft(
-    {
-      window: makeWindow(cfg.window, cfg.nFft),
-      hop: cfg.hop,
-      nFft: cfg.nFft,
-      padding: cfg.padding,
-      signal: { kind: 'none' },
-      removeDc: false,
-      framePreemphasis: 0,
-    },
-    librosaMelBank({ sampleRate: cfg.sampleRate, nFft: cfg.nFft, ...cfg.mel }),
-    kernels,
-  );
+  const melStft = librosaMelStft(cfg, kernels);
   const M = melStft.nMels;
   return (x) => {
     const T = melStft.numFrames(x.length);

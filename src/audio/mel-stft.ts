@@ -12,7 +12,8 @@
  * with prime factors 2, 3, 5), else 'js'.
  */
 import { PowerStft, transformedSample, type SignalTransform, type StftSpec } from './stft.ts';
-import { SparseMel, type MelBank } from './mel.ts';
+import { SparseMel, librosaMelBank, type LibrosaMelParams, type MelBank } from './mel.ts';
+import { makeWindow, type WindowKind } from './window.ts';
 import { buildMelKernel, type MelKernel } from './mel-stft-wasm.ts';
 import { FrontEndError } from './frontend-errors.ts';
 import type { KernelChoice } from './kernel-choice.ts';
@@ -149,4 +150,26 @@ function fillPadded(st: PowerStft, x: ArrayLike<number>, sig: SignalTransform, g
     for (let i = a; i < b; i++) dst[i - g0] = x[i] as number;
   }
   for (let i = b; i < g0 + len; i++) dst[i - g0] = sampleAt(i);
+}
+
+/** What `librosaMelStft` needs: a window by name, framing, and librosa's filterbank parameters. */
+export interface LibrosaMelStftParams {
+  readonly sampleRate: number;
+  readonly window: WindowKind;
+  readonly nFft: number;
+  readonly hop: number;
+  readonly padding: 'center-constant' | 'center-reflect';
+  readonly mel: Omit<LibrosaMelParams, 'sampleRate' | 'nFft'>;
+}
+
+/**
+ * librosa 0.10.1 `feature.melspectrogram`'s power mel STFT (centred frames, `filters.mel`), with no signal
+ * transform, DC removal or pre-emphasis: the shared first stage of the OPERA and M2D front ends.
+ */
+export function librosaMelStft(p: LibrosaMelStftParams, kernels: KernelChoice): MelStft {
+  return new MelStft(
+    { window: makeWindow(p.window, p.nFft), hop: p.hop, nFft: p.nFft, padding: p.padding, signal: { kind: 'none' }, removeDc: false, framePreemphasis: 0 },
+    librosaMelBank({ sampleRate: p.sampleRate, nFft: p.nFft, ...p.mel }),
+    kernels,
+  );
 }
