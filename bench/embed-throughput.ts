@@ -41,12 +41,8 @@ import { encoderIds, encoders, type AnyEncoderDef } from '../src/encoders/regist
 import type { EncoderId } from '../src/encoders/types.ts';
 import { ENCODER_INPUT, buildEncoderGraph, encoderDynamicAxes } from '../src/encoders/encoder-graph.ts';
 import { loadEncoderWeights } from '../src/encoders/weights.ts';
+import { args, opt } from './tools/args.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url));
 

@@ -24,12 +24,8 @@ import { FRONTENDS, FRONTEND_KINDS, createFrontEnd, type FrontEndKind } from '..
 import type { KernelChoice } from '../src/audio/kernel-choice.ts';
 import { decodeWav, encodeWav } from '../src/audio/wav.ts';
 import { writeFileAtomic } from '../src/platform/node/index.ts';
+import { args, opt } from './tools/args.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 const minutes = Number(opt('minutes', '60'));
 const repeat = Number(opt('repeat', '1'));
 const kinds = opt('kinds', FRONTEND_KINDS.join(',')).split(',') as FrontEndKind[];

@@ -37,12 +37,8 @@ import { drawMaeMasks, keptPatches } from '../src/ssl/mae.ts';
 import { PRETRAIN_PRESETS } from '../configs/pretrain/index.ts';
 import { setupPretrain } from '../apps/cli/commands/pretrain-setup.ts';
 import { runPretrain } from '../apps/cli/commands/pretrain-run.ts';
+import { args, opt } from './tools/args.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] as string) : dflt;
-};
 const threads = Number(opt('threads', '2'));
 const steps = Number(opt('steps', '3'));
 const warmup = Number(opt('warmup', '1'));

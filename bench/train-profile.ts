@@ -19,12 +19,8 @@ import { Rng } from '../src/util/index.ts';
 import { OPERA_CE_FULL, operaCeForward } from '../src/encoders/opera-ce.ts';
 import { operaGt } from '../src/encoders/opera-gt.ts';
 import type * as Ort from 'onnxruntime-node';
+import { args, opt } from './tools/args.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] as string) : dflt;
-};
 const model = opt('model', 'ce');
 const threads = Number(opt('threads', '2'));
 const runs = Number(opt('runs', '2'));

@@ -34,12 +34,8 @@ import { type HostTensor, f32, i64 } from '../src/tensor/index.ts';
 import { Rng } from '../src/util/index.ts';
 import { OPERA_CE_FULL, operaCeForward } from '../src/encoders/opera-ce.ts';
 import { operaGt } from '../src/encoders/opera-gt.ts';
+import { args, opt } from './tools/args.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] as string) : dflt;
-};
 const threads = Number(opt('threads', '2'));
 const steps = Number(opt('steps', '3'));
 const warmup = Number(opt('warmup', '1'));
